@@ -1,0 +1,88 @@
+using System.IO.Hashing;
+using System.Text;
+using Serverless.Queues;
+using Serverless.Storage;
+
+namespace Serverless.Messages;
+
+/// <summary>Publishes validated messages into a queue through the default exchange. A message is
+/// confirmed (<see cref="PublishStatus.Enqueued"/>) only once it is durable in the store.</summary>
+public sealed class Publisher(IMessageStore store, QueueDirectory directory, SequenceGenerator sequences, QueueSignals signals, TimeProvider time)
+{
+    public async Task<PublishResponse> PublishToQueueAsync(string vhost, string queue, IReadOnlyList<PublishMessage> messages, CancellationToken cancellationToken = default)
+    {
+        var definition = await directory.GetQueueAsync(vhost, queue, cancellationToken);
+        var now = time.GetUtcNow();
+        var prepared = messages.Select(m => Prepare(definition, m, exchange: "", routingKey: m.RoutingKey ?? queue, now)).ToList();
+        var statuses = await AppendAsync(definition, prepared, cancellationToken);
+        signals.Notify(vhost, queue);
+        return new PublishResponse(prepared.Select((p, i) => new PublishResult(p.Content.MessageId, statuses[i], [queue])).ToList());
+    }
+
+    /// <summary>Stores messages into the queue's shards (a message's shard follows its id, so the dedup
+    /// window holds across shards); returns each message's status in input order.</summary>
+    internal async Task<PublishStatus[]> AppendAsync(QueueDefinition definition, IReadOnlyList<MessageToStore> messages, CancellationToken cancellationToken)
+    {
+        var statuses = new PublishStatus[messages.Count];
+        var seen = new HashSet<string>();
+        var byShard = new Dictionary<int, List<int>>();
+        var deduplicate = definition.Effective.DeduplicationWindow > TimeSpan.Zero;
+        for (var i = 0; i < messages.Count; i++)
+        {
+            if (deduplicate && !seen.Add(messages[i].Content.MessageId))
+            {
+                statuses[i] = PublishStatus.Duplicate;
+                continue;
+            }
+            var shard = ShardOf(messages[i].Content.MessageId, definition.Effective.EffectiveShards);
+            (byShard.TryGetValue(shard, out var list) ? list : byShard[shard] = []).Add(i);
+        }
+        await Task.WhenAll(byShard.Select(async pair =>
+        {
+            var appended = await store.AppendAsync(definition.Partition(pair.Key), pair.Value.Select(i => messages[i]).ToList(), cancellationToken);
+            for (var j = 0; j < pair.Value.Count; j++)
+            {
+                statuses[pair.Value[j]] = appended[j] == AppendStatus.Duplicate ? PublishStatus.Duplicate : PublishStatus.Enqueued;
+            }
+        }));
+        return statuses;
+    }
+
+    internal MessageToStore Prepare(QueueDefinition definition, PublishMessage message, string exchange, string routingKey, DateTimeOffset now)
+    {
+        var arguments = definition.Effective;
+        var body = message.BodyEncoding == BodyEncoding.Base64
+            ? Convert.FromBase64String(message.Body ?? "")
+            : Encoding.UTF8.GetBytes(message.Body ?? "");
+        var priority = Math.Max(0, message.Priority ?? 0);
+        var rank = arguments.MaxPriority is int max ? MessageRowsRank(Math.Min(priority, max)) : MessageRowsRank(0);
+        var delay = message.DelaySeconds is int seconds ? TimeSpan.FromSeconds(seconds) : arguments.DefaultDelay;
+        var content = new MessageContent
+        {
+            MessageId = message.MessageId ?? Guid.NewGuid().ToString("N"),
+            Body = body,
+            BodyEncoding = message.BodyEncoding ?? BodyEncoding.Utf8,
+            ContentType = message.ContentType,
+            CorrelationId = message.CorrelationId,
+            ReplyTo = message.ReplyTo,
+            Headers = message.Headers,
+            Priority = priority,
+            Exchange = exchange,
+            RoutingKey = routingKey,
+            EnqueuedAt = now,
+        };
+        return new MessageToStore(
+            sequences.Next(),
+            content,
+            rank,
+            ExpiresAt: message.TtlSeconds is int ttl ? now.AddSeconds(ttl) : null,
+            VisibleAt: delay > TimeSpan.Zero ? now + delay : null,
+            DeduplicateUntil: arguments.DeduplicationWindow > TimeSpan.Zero ? now + arguments.DeduplicationWindow : null);
+    }
+
+    /// <summary>Rank 0 is delivered first: rank = 9 - priority.</summary>
+    private static int MessageRowsRank(int priority) => 9 - Math.Clamp(priority, 0, 9);
+
+    internal static int ShardOf(string messageId, int shards) =>
+        shards <= 1 ? 0 : (int)(XxHash32.HashToUInt32(Encoding.UTF8.GetBytes(messageId)) % (uint)shards);
+}

@@ -1,0 +1,23 @@
+using Serverless.Queues;
+
+namespace Serverless.Storage;
+
+public sealed record VhostRecord(string Name, DateTimeOffset CreatedAt);
+
+public sealed record QueueRecord(string Vhost, string Name, QueueArguments Arguments, DateTimeOffset CreatedAt);
+
+/// <summary>Vhosts and queue definitions of one region's store.</summary>
+public interface IMetadataStore
+{
+    /// <summary>Creates the vhost; false when it was already there.</summary>
+    Task<bool> CreateVhostAsync(VhostRecord vhost, CancellationToken cancellationToken = default);
+    Task<VhostRecord?> GetVhostAsync(string name, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<VhostRecord>> ListVhostsAsync(CancellationToken cancellationToken = default);
+    Task<bool> DeleteVhostAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Creates the queue unless one of that name exists; returns the stored definition and whether it was created.</summary>
+    Task<(QueueRecord Queue, bool Created)> CreateQueueAsync(QueueRecord queue, CancellationToken cancellationToken = default);
+    Task<QueueRecord?> GetQueueAsync(string vhost, string name, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<QueueRecord>> ListQueuesAsync(string vhost, CancellationToken cancellationToken = default);
+    Task<bool> DeleteQueueAsync(string vhost, string name, CancellationToken cancellationToken = default);
+}

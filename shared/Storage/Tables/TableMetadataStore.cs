@@ -1,0 +1,99 @@
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Serverless.Json;
+using Serverless.Queues;
+
+namespace Serverless.Storage.Tables;
+
+/// <summary><see cref="IMetadataStore"/> on the <c>Metadata</c> table: partition <c>vhost</c> holds the
+/// vhosts, partition <c>queue|{vhost}</c> the queues of a vhost.</summary>
+public sealed class TableMetadataStore(TableClient table) : IMetadataStore
+{
+    private const string VhostPartition = "vhost";
+    private static string QueuePartition(string vhost) => "queue|" + vhost;
+
+    public TableMetadataStore(StorageRegion region) : this(region.Metadata) { }
+
+    public async Task<bool> CreateVhostAsync(VhostRecord vhost, CancellationToken cancellationToken = default)
+    {
+        var entity = new TableEntity(VhostPartition, vhost.Name) { ["CreatedAt"] = vhost.CreatedAt };
+        return await AddAsync(entity, cancellationToken);
+    }
+
+    public async Task<VhostRecord?> GetVhostAsync(string name, CancellationToken cancellationToken = default) =>
+        await GetAsync(VhostPartition, name, cancellationToken) is { } entity ? ToVhost(entity) : null;
+
+    public async Task<IReadOnlyList<VhostRecord>> ListVhostsAsync(CancellationToken cancellationToken = default) =>
+        (await QueryAsync(VhostPartition, cancellationToken)).Select(ToVhost).ToList();
+
+    public Task<bool> DeleteVhostAsync(string name, CancellationToken cancellationToken = default) =>
+        DeleteAsync(VhostPartition, name, cancellationToken);
+
+    public async Task<(QueueRecord Queue, bool Created)> CreateQueueAsync(QueueRecord queue, CancellationToken cancellationToken = default)
+    {
+        var entity = new TableEntity(QueuePartition(queue.Vhost), queue.Name)
+        {
+            ["Arguments"] = JsonSerializer.Serialize(queue.Arguments, ApiJson.Options),
+            ["CreatedAt"] = queue.CreatedAt,
+        };
+        if (await AddAsync(entity, cancellationToken)) return (queue, true);
+        var existing = await GetQueueAsync(queue.Vhost, queue.Name, cancellationToken);
+        // Deleted between our insert and read: a second attempt settles it.
+        return existing is null ? await CreateQueueAsync(queue, cancellationToken) : (existing, false);
+    }
+
+    public async Task<QueueRecord?> GetQueueAsync(string vhost, string name, CancellationToken cancellationToken = default) =>
+        await GetAsync(QueuePartition(vhost), name, cancellationToken) is { } entity ? ToQueue(vhost, entity) : null;
+
+    public async Task<IReadOnlyList<QueueRecord>> ListQueuesAsync(string vhost, CancellationToken cancellationToken = default) =>
+        (await QueryAsync(QueuePartition(vhost), cancellationToken)).Select(e => ToQueue(vhost, e)).ToList();
+
+    public Task<bool> DeleteQueueAsync(string vhost, string name, CancellationToken cancellationToken = default) =>
+        DeleteAsync(QueuePartition(vhost), name, cancellationToken);
+
+    private static VhostRecord ToVhost(TableEntity entity) =>
+        new(entity.RowKey, entity.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.UnixEpoch);
+
+    private static QueueRecord ToQueue(string vhost, TableEntity entity) => new(
+        vhost,
+        entity.RowKey,
+        JsonSerializer.Deserialize<QueueArguments>(entity.GetString("Arguments") ?? "{}", ApiJson.Options) ?? QueueArguments.None,
+        entity.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.UnixEpoch);
+
+    private async Task<bool> AddAsync(TableEntity entity, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await StorageErrors.TranslateAsync(() => table.AddEntityAsync(entity, cancellationToken));
+            return true;
+        }
+        catch (StorageFailureException failure) when (failure.InnerException is RequestFailedException { Status: 409 })
+        {
+            return false;
+        }
+    }
+
+    private async Task<TableEntity?> GetAsync(string partition, string row, CancellationToken cancellationToken)
+    {
+        var response = await StorageErrors.TranslateAsync(() => table.GetEntityIfExistsAsync<TableEntity>(partition, row, cancellationToken: cancellationToken));
+        return response.HasValue ? response.Value : null;
+    }
+
+    private async Task<bool> DeleteAsync(string partition, string row, CancellationToken cancellationToken)
+    {
+        var response = await StorageErrors.TranslateAsync(() => table.DeleteEntityAsync(partition, row, ETag.All, cancellationToken));
+        return response.Status != 404;
+    }
+
+    private Task<List<TableEntity>> QueryAsync(string partition, CancellationToken cancellationToken) =>
+        StorageErrors.TranslateAsync(async () =>
+        {
+            var rows = new List<TableEntity>();
+            await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partition}"), cancellationToken: cancellationToken))
+            {
+                rows.Add(row);
+            }
+            return rows;
+        });
+}
