@@ -59,3 +59,7 @@ public sealed class UnavailableException(string detail, TimeSpan retryAfter, Exc
     public TimeSpan RetryAfter { get; } = retryAfter;
     public Exception? Cause { get; } = inner;
 }
+
+/// <summary>415: the body is not JSON.</summary>
+public sealed class UnsupportedMediaTypeException(string contentType)
+    : ServiceException("Unsupported media type.", $"Send application/json, not '{contentType}'.");

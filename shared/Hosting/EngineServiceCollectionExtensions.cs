@@ -1,0 +1,50 @@
+using FluentValidation;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Serverless.Auth;
+using Serverless.Messages;
+using Serverless.Queues;
+using Serverless.Storage;
+using Serverless.Storage.Tables;
+using Serverless.Validation;
+using Serverless.Vhosts;
+
+namespace Serverless.Hosting;
+
+public static class EngineServiceCollectionExtensions
+{
+    /// <summary>Registers the queue engine: options (validated at start-up), storage of both regions,
+    /// engine services and one validator per request type.</summary>
+    public static IServiceCollection AddQueueEngine(this IServiceCollection services)
+    {
+        ValidationConventions.Apply();
+        services.AddOptions<RegionsOptions>().BindConfiguration(RegionsOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RegionsOptions>, RegionsOptionsValidator>();
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<EngineOptions>().BindConfiguration(EngineOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<StorageClientOptions>().BindConfiguration(StorageClientOptions.SectionName).ValidateOnStart();
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<StorageClientFactory>();
+        services.AddSingleton<EngineRegions>();
+        services.AddSingleton<IMessageStore>(sp => new TableMessageStore(sp.GetRequiredService<EngineRegions>().Primary, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IMetadataStore>(sp => new TableMetadataStore(sp.GetRequiredService<EngineRegions>().Primary));
+
+        services.AddSingleton<ApiKeyAuthenticator>();
+        services.AddSingleton<Health.RegionHealth>();
+        services.AddSingleton<QueueDirectory>();
+        services.AddSingleton<QueueService>();
+        services.AddSingleton<VhostService>();
+        services.AddSingleton<SequenceGenerator>();
+        services.AddSingleton<QueueSignals>();
+        services.AddSingleton<Publisher>();
+        services.AddSingleton<Receiver>();
+        services.AddSingleton<Settlement>();
+        services.AddSingleton<MessageBrowser>();
+        services.AddSingleton<DueMessageReleaser>();
+        services.AddValidatorsFromAssemblyContaining<PublishRequestValidator>(ServiceLifetime.Singleton);
+        services.AddHostedService<EngineInitializer>();
+        return services;
+    }
+}
