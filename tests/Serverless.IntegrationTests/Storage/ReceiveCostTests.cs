@@ -1,0 +1,62 @@
+using Serverless.Messages;
+using Serverless.Queues;
+using Serverless.Testing;
+
+namespace Serverless.IntegrationTests.Storage;
+
+/// <summary>DESIGN.md invariant 2: a receive costs O(maxMessages) storage requests, whatever the depth
+/// of the queue and however many messages are in flight or delayed. Counted, not timed.</summary>
+public sealed class ReceiveCostTests(AzuriteRegionsFixture regions) : IClassFixture<AzuriteRegionsFixture>
+{
+    [Fact]
+    public async Task Receive_costs_the_same_requests_at_100_and_at_20000_messages_with_5000_in_flight_and_delayed()
+    {
+        var counter = new CountingPolicy();
+        // Definitions stay cached for the whole test, so the count is the receive path's alone.
+        await using var engine = await EngineHost.StartAsync(regions, [new("Engine:DefinitionCacheTtl", "00:01:00")], counter);
+        var queues = engine.Get<QueueService>();
+        var publisher = engine.Get<Publisher>();
+        var receiver = engine.Get<Receiver>();
+
+        await queues.DeclareAsync("default", "shallow", QueueArguments.None);
+        await queues.DeclareAsync("default", "deep", QueueArguments.None);
+        await PublishAsync(publisher, "shallow", 100, delaySeconds: null);
+        await PublishAsync(publisher, "deep", 20_000, delaySeconds: null);
+        await PublishAsync(publisher, "deep", 5_000, delaySeconds: 3600);
+        for (var leased = 0; leased < 5_000; leased += 100)
+        {
+            var batch = await receiver.ReceiveAsync("default", "deep", new ReceiveRequest { MaxMessages = 100, VisibilityTimeoutSeconds = 3600 });
+            Assert.True(batch.Messages.Count == 100, $"leased {batch.Messages.Count} at {leased}");
+        }
+
+        foreach (var maxMessages in new[] { 1, 10 })
+        {
+            var shallow = await CountReceiveAsync(receiver, counter, "shallow", maxMessages);
+            var deep = await CountReceiveAsync(receiver, counter, "deep", maxMessages);
+            Assert.Equal(shallow, deep);
+            // One ready-index query, one lease transaction, one body read per message.
+            Assert.Equal(2 + maxMessages, deep);
+        }
+    }
+
+    private static async Task<long> CountReceiveAsync(Receiver receiver, CountingPolicy counter, string queue, int maxMessages)
+    {
+        await receiver.ReceiveAsync("default", queue, new ReceiveRequest { MaxMessages = 1, VisibilityTimeoutSeconds = 3600 });
+        counter.Reset();
+        var received = await receiver.ReceiveAsync("default", queue, new ReceiveRequest { MaxMessages = maxMessages, VisibilityTimeoutSeconds = 3600 });
+        Assert.Equal(maxMessages, received.Messages.Count);
+        return counter.Count;
+    }
+
+    private static async Task PublishAsync(Publisher publisher, string queue, int count, int? delaySeconds)
+    {
+        var batches = Enumerable.Range(0, count).Chunk(100).Select(chunk => chunk
+            .Select(i => new PublishMessage { Body = new string('x', 200), DelaySeconds = delaySeconds })
+            .ToList());
+        await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (batch, ct) =>
+        {
+            var result = await publisher.PublishToQueueAsync("default", queue, batch, ct);
+            Assert.All(result.Results, r => Assert.Equal(PublishStatus.Enqueued, r.Status));
+        });
+    }
+}

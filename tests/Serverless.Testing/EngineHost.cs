@@ -1,0 +1,50 @@
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Serverless.Hosting;
+
+namespace Serverless.Testing;
+
+/// <summary>The queue engine in-process over real Azurite regions, for tests that look below HTTP
+/// (e.g. counting storage requests). Same registrations as the service.</summary>
+public sealed class EngineHost : IAsyncDisposable
+{
+    private readonly ServiceProvider provider;
+
+    private EngineHost(ServiceProvider provider) => this.provider = provider;
+
+    public IServiceProvider Services => provider;
+
+    public T Get<T>() where T : notnull => provider.GetRequiredService<T>();
+
+    public static async Task<EngineHost> StartAsync(AzuriteRegionsFixture regions, IEnumerable<KeyValuePair<string, string?>>? settings = null, params HttpPipelinePolicy[] policies)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(regions.RegionConfiguration)
+            .AddInMemoryCollection([new("Auth:AdminKey", "engine-host-test-admin-key")])
+            .AddInMemoryCollection(settings ?? [])
+            .Build();
+        var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration);
+        foreach (var policy in policies) services.AddSingleton(policy);
+        services.AddQueueEngine();
+        var provider = services.BuildServiceProvider();
+        foreach (var hosted in provider.GetServices<IHostedService>()) await hosted.StartAsync(CancellationToken.None);
+        return new EngineHost(provider);
+    }
+
+    public ValueTask DisposeAsync() => provider.DisposeAsync();
+}
+
+/// <summary>Counts every storage request (each retry too) that passes the pipeline.</summary>
+public sealed class CountingPolicy : HttpPipelineSynchronousPolicy
+{
+    private long count;
+
+    public long Count => Interlocked.Read(ref count);
+
+    public void Reset() => Interlocked.Exchange(ref count, 0);
+
+    public override void OnSendingRequest(HttpMessage message) => Interlocked.Increment(ref count);
+}
