@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Azure.Core.Pipeline;
 using Serverless.Functions.Hosting;
 using Serverless.Functions.Hosting.Local;
 using Serverless.Hosting;
@@ -32,10 +33,21 @@ if (builder.Configuration.GetSection(RegionsOptions.SectionName).Get<RegionsOpti
     }
 }
 
+// Benchmarks count the storage requests per message (GetStorageRequestCount); off by default.
+if (builder.Configuration.GetValue<bool>("Diagnostics:CountStorageRequests"))
+{
+    builder.Services.AddSingleton<StorageRequestCounter>();
+    builder.Services.AddSingleton<HttpPipelinePolicy>(sp => sp.GetRequiredService<StorageRequestCounter>());
+}
 builder.Services.AddQueueEngine();
 builder.Services.AddFunctions();
 builder.Services.AddApiDocument();
-builder.Services.AddProblemDetails();
+builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
+{
+    // Routing rejects a non-JSON body before a function runs; say what to send instead.
+    if (context.ProblemDetails.Status == StatusCodes.Status415UnsupportedMediaType && context.ProblemDetails.Detail is null)
+        context.ProblemDetails.Detail = "Send the body as application/json.";
+});
 builder.Services.AddExceptionHandler<ProblemMapping>();
 builder.Services.ConfigureHttpJsonOptions(json =>
 {

@@ -56,8 +56,10 @@ public static class FunctionEndpoints
     }
 }
 
-/// <summary>The custom handler's answer to an invocation (Azure Functions custom handler contract).</summary>
+/// <summary>The custom handler's answer to an invocation (Azure Functions custom handler contract).
+/// <c>ReturnValue</c> is written even when null: the API's JSON options omit nulls, the contract does not.</summary>
 public sealed record InvocationResponse(
     [property: System.Text.Json.Serialization.JsonPropertyName("Outputs")] IDictionary<string, object?> Outputs,
     [property: System.Text.Json.Serialization.JsonPropertyName("Logs")] IReadOnlyList<string> Logs,
-    [property: System.Text.Json.Serialization.JsonPropertyName("ReturnValue")] object? ReturnValue);
+    [property: System.Text.Json.Serialization.JsonPropertyName("ReturnValue")]
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.Never)] object? ReturnValue);

@@ -34,7 +34,9 @@ public static class RequestBinding
             }
             catch (JsonException json)
             {
-                throw InvalidRequestException.For(FieldOf(json.Path), Describe(json));
+                // A syntax error spoils the whole body; a wrong type or an unknown field is one field's fault.
+                var problem = Describe(json);
+                throw InvalidRequestException.For(problem == NotJson ? "body" : FieldOf(json.Path), problem);
             }
         }
         value ??= whenEmpty?.Invoke() ?? throw InvalidRequestException.For("body", "a JSON body is required");
@@ -84,6 +86,8 @@ public static class RequestBinding
         var m when m.Contains("could not be mapped", StringComparison.Ordinal) => "is not a known field",
         var m when m.Contains("Duplicate", StringComparison.OrdinalIgnoreCase) => "appears more than once",
         var m when m.Contains("could not be converted", StringComparison.Ordinal) => "has the wrong type or an invalid value",
-        _ => "is not valid JSON",
+        _ => NotJson,
     };
+
+    private const string NotJson = "is not valid JSON";
 }

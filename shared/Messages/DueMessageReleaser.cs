@@ -4,49 +4,56 @@ using Serverless.Storage;
 
 namespace Serverless.Messages;
 
-public sealed record SweepResult(int Queues, int Released, int Dropped, int DeduplicationRowsPruned);
+public sealed record SweepResult(int Queues, int Released, int Removed, int Expired, int Moved, int DeduplicationRowsPruned);
 
-/// <summary>The timer side of leases and delays: makes expired leases and due delayed messages
-/// ready in every queue, and prunes dedup rows whose window has passed.</summary>
-public sealed class DueMessageReleaser(IMetadataStore metadata, IMessageStore store, TimeProvider time, IOptions<EngineOptions> options)
+/// <summary>The timer side of leases, delays and TTL, over every queue: expired leases and due delayed
+/// messages become ready; expired messages leave (dead-lettered or dropped); pending moves complete;
+/// dedup rows whose window has passed are pruned.</summary>
+public sealed class DueMessageReleaser(IMessageStore store, QueueDirectory directory, MessageMover mover, TimeProvider time, IOptions<EngineOptions> options)
 {
     public async Task<SweepResult> ReleaseAllAsync(CancellationToken cancellationToken = default)
     {
-        int queues = 0, released = 0, dropped = 0;
-        foreach (var definition in await AllQueuesAsync(cancellationToken))
+        var queues = await directory.AllQueuesAsync(cancellationToken);
+        int released = 0, removed = 0;
+        foreach (var definition in queues)
         {
-            queues++;
             foreach (var partition in definition.Partitions)
             {
-                var result = await store.ReleaseDueAsync(partition, time.GetUtcNow(), definition.Effective.EffectiveDeliveryLimit, options.Value.ReleaseBatch, cancellationToken);
+                var result = await store.ReleaseDueAsync(partition, time.GetUtcNow(), definition.Effective.EffectiveDeliveryLimit, options.Value.ReleaseBatch,
+                    MessageMover.DisposalFor(definition, Death.DeliveryLimit), cancellationToken);
                 released += result.Released;
-                dropped += result.Dropped;
+                removed += result.Removed;
+                if (result.Removed > 0) await mover.CompleteAsync(definition, partition, cancellationToken);
             }
         }
-        return new SweepResult(queues, released, dropped, 0);
+        return new SweepResult(queues.Count, released, removed, 0, 0, 0);
+    }
+
+    public async Task<SweepResult> ExpireAllAsync(CancellationToken cancellationToken = default)
+    {
+        var queues = await directory.AllQueuesAsync(cancellationToken);
+        int expired = 0, moved = 0;
+        foreach (var definition in queues)
+        {
+            var queueTtl = definition.Effective.MessageTtlSeconds is int seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
+            foreach (var partition in definition.Partitions)
+            {
+                var due = await store.ListExpiredAsync(partition, time.GetUtcNow(), queueTtl, options.Value.ReleaseBatch, cancellationToken);
+                if (due.Count > 0) expired += await store.RemoveAsync(partition, due, MessageMover.DisposalFor(definition, Death.Expired), cancellationToken);
+                moved += await mover.CompleteAsync(definition, partition, cancellationToken);
+            }
+        }
+        return new SweepResult(queues.Count, 0, 0, expired, moved, 0);
     }
 
     public async Task<SweepResult> PruneDeduplicationAsync(CancellationToken cancellationToken = default)
     {
-        int queues = 0, pruned = 0;
-        foreach (var definition in await AllQueuesAsync(cancellationToken))
+        var queues = await directory.AllQueuesAsync(cancellationToken);
+        var pruned = 0;
+        foreach (var partition in queues.SelectMany(q => q.Partitions))
         {
-            queues++;
-            foreach (var partition in definition.Partitions)
-            {
-                pruned += await store.PruneDeduplicationAsync(partition, time.GetUtcNow(), cancellationToken);
-            }
+            pruned += await store.PruneDeduplicationAsync(partition, time.GetUtcNow(), cancellationToken);
         }
-        return new SweepResult(queues, 0, 0, pruned);
-    }
-
-    private async Task<List<QueueDefinition>> AllQueuesAsync(CancellationToken cancellationToken)
-    {
-        var all = new List<QueueDefinition>();
-        foreach (var vhost in await metadata.ListVhostsAsync(cancellationToken))
-        {
-            all.AddRange((await metadata.ListQueuesAsync(vhost.Name, cancellationToken)).Select(QueueDefinition.From));
-        }
-        return all;
+        return new SweepResult(queues.Count, 0, 0, 0, 0, pruned);
     }
 }

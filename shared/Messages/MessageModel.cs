@@ -24,6 +24,9 @@ public sealed record MessageContent
     public string Exchange { get; init; } = "";
     public string RoutingKey { get; init; } = "";
     public required DateTimeOffset EnqueuedAt { get; init; }
+
+    /// <summary>Where the message died before, newest first (RabbitMQ's x-death).</summary>
+    public IReadOnlyList<Death> Deaths { get; init; } = [];
 }
 
 /// <summary>One message to append to one partition: content plus where it enters the queue.</summary>
@@ -33,7 +36,25 @@ public sealed record MessageToStore(
     int PriorityRank,
     DateTimeOffset? ExpiresAt,
     DateTimeOffset? VisibleAt,
-    DateTimeOffset? DeduplicateUntil);
+    DateTimeOffset? DeduplicateUntil)
+{
+    /// <summary>What the dedup window is keyed on: the message id, or for a moved (dead-lettered,
+    /// redriven) copy the identity of the move, so that repeating a move stores one copy.</summary>
+    public string DeduplicationKey { get; init; } = Content.MessageId;
+}
+
+/// <summary>What happens to a message that leaves its queue other than by ack: dropped, or moved
+/// (dead-lettered with a reason, or redriven to a queue) through an idempotent move.</summary>
+public sealed record Disposal(string? DeadLetterReason, string? RedriveTo = null)
+{
+    public static Disposal Drop { get; } = new(DeadLetterReason: null);
+    public static Disposal DeadLetter(string reason) => new(reason);
+    public bool Moves => DeadLetterReason is not null || RedriveTo is not null;
+}
+
+/// <summary>The first step of a move, committed with the message's removal from its queue's index:
+/// a later step copies the message to its destination and deletes this row and the message.</summary>
+public sealed record PendingMove(string Key, string ETag, IndexEntry Entry, string? Reason, string? RedriveTo);
 
 public enum AppendStatus { Enqueued, Duplicate }
 
@@ -67,7 +88,7 @@ public sealed record LeasedEntry(IndexEntry Entry, LeaseToken Token, DateTimeOff
 
 public sealed record LeaseAttempt(IReadOnlyList<LeasedEntry> Leased, IReadOnlyList<IndexEntry> Lost);
 
-public enum SettleStatus { Acked, Requeued, Dropped, Extended, Stale }
+public enum SettleStatus { Acked, Requeued, Dropped, DeadLettered, Extended, Stale }
 
 public sealed record SettleOutcome(LeaseToken Token, SettleStatus Status, DateTimeOffset? VisibleUntil = null);
 
@@ -78,4 +99,4 @@ public sealed record PartitionCounts(long Ready, long InFlight, long Delayed, lo
         new(Ready + other.Ready, InFlight + other.InFlight, Delayed + other.Delayed, Bytes + other.Bytes);
 }
 
-public sealed record ReleaseResult(int Released, int Dropped);
+public sealed record ReleaseResult(int Released, int Removed);

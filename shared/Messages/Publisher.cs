@@ -29,12 +29,12 @@ public sealed class Publisher(IMessageStore store, QueueDirectory directory, Seq
         var deduplicate = definition.Effective.DeduplicationWindow > TimeSpan.Zero;
         for (var i = 0; i < messages.Count; i++)
         {
-            if (deduplicate && !seen.Add(messages[i].Content.MessageId))
+            if (deduplicate && !seen.Add(messages[i].DeduplicationKey))
             {
                 statuses[i] = PublishStatus.Duplicate;
                 continue;
             }
-            var shard = ShardOf(messages[i].Content.MessageId, definition.Effective.EffectiveShards);
+            var shard = ShardOf(messages[i].DeduplicationKey, definition.Effective.EffectiveShards);
             (byShard.TryGetValue(shard, out var list) ? list : byShard[shard] = []).Add(i);
         }
         await Task.WhenAll(byShard.Select(async pair =>
@@ -48,6 +48,27 @@ public sealed class Publisher(IMessageStore store, QueueDirectory directory, Seq
         return statuses;
     }
 
+    /// <summary>Stores a moved copy (dead-lettered or redriven) as a new message of <paramref name="queue"/>:
+    /// delivery count starts again, the expiration is removed (RabbitMQ), and the dedup window is keyed on
+    /// the move so that repeating the move stores one copy.</summary>
+    internal async Task AppendCopyAsync(QueueDefinition queue, MessageContent content, string moveKey, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var message = new MessageToStore(sequences.Next(), content, RankOf(queue, content.Priority), ExpiresAt: null, VisibleAt: null, DeduplicateUntil: now + MoveDeduplicationWindow)
+        {
+            DeduplicationKey = moveKey,
+        };
+        var shard = ShardOf(moveKey, queue.Effective.EffectiveShards);
+        await store.AppendAsync(queue.Partition(shard), [message], cancellationToken);
+        signals.Notify(queue.Vhost, queue.Name);
+    }
+
+    /// <summary>Long enough to outlast any pending move: they are completed within seconds, by the timer at the latest.</summary>
+    private static readonly TimeSpan MoveDeduplicationWindow = TimeSpan.FromDays(1);
+
+    private static int RankOf(QueueDefinition queue, int priority) =>
+        queue.Effective.MaxPriority is int max ? MessageRowsRank(Math.Min(Math.Max(0, priority), max)) : MessageRowsRank(0);
+
     internal MessageToStore Prepare(QueueDefinition definition, PublishMessage message, string exchange, string routingKey, DateTimeOffset now)
     {
         var arguments = definition.Effective;
@@ -55,7 +76,7 @@ public sealed class Publisher(IMessageStore store, QueueDirectory directory, Seq
             ? Convert.FromBase64String(message.Body ?? "")
             : Encoding.UTF8.GetBytes(message.Body ?? "");
         var priority = Math.Max(0, message.Priority ?? 0);
-        var rank = arguments.MaxPriority is int max ? MessageRowsRank(Math.Min(priority, max)) : MessageRowsRank(0);
+        var rank = RankOf(definition, priority);
         var delay = message.DelaySeconds is int seconds ? TimeSpan.FromSeconds(seconds) : arguments.DefaultDelay;
         var content = new MessageContent
         {

@@ -9,8 +9,6 @@ public sealed record ReceiveRequest
     public int? WaitSeconds { get; init; }
 }
 
-/// <summary>x-death of RabbitMQ: one entry per (queue, reason), newest first.</summary>
-public sealed record Death(string Queue, string Reason, long Count, DateTimeOffset Time, string Exchange, IReadOnlyList<string> RoutingKeys);
 
 /// <summary>A delivered (or peeked) message (API.md, Receive).</summary>
 public sealed record ReceivedMessage

@@ -9,7 +9,7 @@ namespace Serverless.Messages;
 /// <summary>Receives messages with a lease. One receive costs O(maxMessages) storage requests: a query
 /// for the first ready index rows, one transaction that moves the chosen ones to leased, and a point
 /// read per message body — independent of queue depth and of how many messages are in flight.</summary>
-public sealed class Receiver(IMessageStore store, QueueDirectory directory, QueueSignals signals, TimeProvider time, IOptions<EngineOptions> options)
+public sealed class Receiver(IMessageStore store, QueueDirectory directory, QueueSignals signals, MessageMover mover, QueueUsage usage, TimeProvider time, IOptions<EngineOptions> options)
 {
     private const int MaxLeaseAttempts = 6;
     private readonly ConcurrentDictionary<QueuePartition, int> activeReceivers = new();
@@ -22,6 +22,7 @@ public sealed class Receiver(IMessageStore store, QueueDirectory directory, Queu
         while (true)
         {
             var definition = await directory.GetQueueAsync(vhost, queue, cancellationToken);
+            await usage.TouchAsync(definition, cancellationToken);
             var visibility = request.VisibilityTimeoutSeconds is int seconds ? TimeSpan.FromSeconds(seconds) : definition.Effective.VisibilityTimeout;
             var messages = await ReceiveOnceAsync(definition, maxMessages, visibility, cancellationToken);
             var remaining = deadline - time.GetUtcNow();
@@ -69,7 +70,9 @@ public sealed class Receiver(IMessageStore store, QueueDirectory directory, Queu
                 {
                     // Expired leases and due delayed messages are swept when ready ones run short, not on every receive.
                     released = true;
-                    var sweep = await store.ReleaseDueAsync(partition, time.GetUtcNow(), definition.Effective.EffectiveDeliveryLimit, settings.ReleaseBatch, cancellationToken);
+                    var sweep = await store.ReleaseDueAsync(partition, time.GetUtcNow(), definition.Effective.EffectiveDeliveryLimit, settings.ReleaseBatch,
+                        MessageMover.DisposalFor(definition, Death.DeliveryLimit), cancellationToken);
+                    if (sweep.Removed > 0) await mover.CompleteAsync(definition, partition, cancellationToken);
                     if (sweep.Released > 0) candidates = (await store.ListReadyAsync(partition, window, cancellationToken)).ToList();
                 }
                 var listed = candidates.Count;
@@ -91,18 +94,21 @@ public sealed class Receiver(IMessageStore store, QueueDirectory directory, Queu
             .ToList();
     }
 
-    /// <summary>Expired messages and those past the delivery limit are never delivered: they leave the queue here.</summary>
+    /// <summary>Expired messages and those past the delivery limit are never delivered: they leave the
+    /// queue here (dead-lettered or dropped), as RabbitMQ expires messages at the head of the queue.</summary>
     private async Task<List<IndexEntry>> RemoveUndeliverableAsync(QueueDefinition definition, QueuePartition partition, List<IndexEntry> candidates, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var queueTtl = definition.Effective.MessageTtlSeconds;
-        bool Undeliverable(IndexEntry e) =>
-            (e.ExpiresAt is { } expiresAt && expiresAt <= now)
-            || (queueTtl is int ttl && e.EnqueuedAt.AddSeconds(ttl) <= now)
-            || e.DeliveryCount >= definition.Effective.EffectiveDeliveryLimit;
-        var undeliverable = candidates.Where(Undeliverable).ToList();
-        if (undeliverable.Count > 0) await store.RemoveReadyAsync(partition, undeliverable, cancellationToken);
-        return candidates.Except(undeliverable).ToList();
+        bool Expired(IndexEntry e) => (e.ExpiresAt is { } expiresAt && expiresAt <= now) || (queueTtl is int ttl && e.EnqueuedAt.AddSeconds(ttl) <= now);
+        bool Exhausted(IndexEntry e) => e.DeliveryCount >= definition.Effective.EffectiveDeliveryLimit;
+        var expired = candidates.Where(Expired).ToList();
+        var exhausted = candidates.Where(e => !Expired(e) && Exhausted(e)).ToList();
+        if (expired.Count == 0 && exhausted.Count == 0) return candidates;
+        if (expired.Count > 0) await store.RemoveAsync(partition, expired, MessageMover.DisposalFor(definition, Death.Expired), cancellationToken);
+        if (exhausted.Count > 0) await store.RemoveAsync(partition, exhausted, MessageMover.DisposalFor(definition, Death.DeliveryLimit), cancellationToken);
+        await mover.CompleteAsync(definition, partition, cancellationToken);
+        return candidates.Except(expired).Except(exhausted).ToList();
     }
 
     private static List<IndexEntry> Pick(List<IndexEntry> candidates, int count, bool inOrder)
@@ -130,6 +136,7 @@ public sealed class Receiver(IMessageStore store, QueueDirectory directory, Queu
         RoutingKey = content.RoutingKey,
         DeliveryCount = entry.DeliveryCount,
         Redelivered = entry.DeliveryCount > 1,
+        Deaths = content.Deaths,
         EnqueuedAt = content.EnqueuedAt,
         VisibleUntil = entry.VisibleUntil,
         State = entry.State,

@@ -6,7 +6,7 @@ namespace Serverless.Messages;
 
 /// <summary>Ack, nack and extend by receipt. Each receipt is checked against the message's current
 /// lease; a stale one changes nothing and is reported <see cref="ReceiptStatus.Stale"/>.</summary>
-public sealed class Settlement(IMessageStore store, QueueDirectory directory, QueueSignals signals, TimeProvider time)
+public sealed class Settlement(IMessageStore store, QueueDirectory directory, QueueSignals signals, MessageMover mover, TimeProvider time)
 {
     public Task<SettleResponse> AckAsync(string vhost, string queue, AckRequest request, CancellationToken cancellationToken = default) =>
         SettleAsync(vhost, queue, request.Receipts!, (_, partition, tokens) => store.AckAsync(partition, tokens, cancellationToken), cancellationToken);
@@ -14,11 +14,14 @@ public sealed class Settlement(IMessageStore store, QueueDirectory directory, Qu
     /// <summary>Requeue (after an optional delay) or, with <c>requeue: false</c>, remove the messages.</summary>
     public async Task<SettleResponse> NackAsync(string vhost, string queue, NackRequest request, CancellationToken cancellationToken = default)
     {
-        var response = await SettleAsync(vhost, queue, request.Receipts!, (definition, partition, tokens) =>
+        var response = await SettleAsync(vhost, queue, request.Receipts!, async (definition, partition, tokens) =>
         {
-            if (request.Requeue == false) return store.RemoveLeasedAsync(partition, tokens, cancellationToken);
             DateTimeOffset? visibleAt = request.DelaySeconds is > 0 ? time.GetUtcNow().AddSeconds(request.DelaySeconds.Value) : null;
-            return store.RequeueAsync(partition, tokens, visibleAt, definition.Effective.EffectiveDeliveryLimit, cancellationToken);
+            var outcomes = request.Requeue == false
+                ? await store.RemoveLeasedAsync(partition, tokens, MessageMover.DisposalFor(definition, Death.Rejected), cancellationToken)
+                : await store.RequeueAsync(partition, tokens, visibleAt, definition.Effective.EffectiveDeliveryLimit, MessageMover.DisposalFor(definition, Death.DeliveryLimit), cancellationToken);
+            if (outcomes.Any(o => o.Status == SettleStatus.DeadLettered)) await mover.CompleteAsync(definition, partition, cancellationToken);
+            return outcomes;
         }, cancellationToken);
         signals.Notify(vhost, queue);
         return response;
@@ -72,6 +75,7 @@ public sealed class Settlement(IMessageStore store, QueueDirectory directory, Qu
         SettleStatus.Acked => ReceiptStatus.Acked,
         SettleStatus.Requeued => ReceiptStatus.Requeued,
         SettleStatus.Dropped => ReceiptStatus.Dropped,
+        SettleStatus.DeadLettered => ReceiptStatus.DeadLettered,
         SettleStatus.Extended => ReceiptStatus.Extended,
         _ => ReceiptStatus.Stale,
     };

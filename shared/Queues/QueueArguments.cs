@@ -9,7 +9,7 @@ public enum ReplicationMode { Sync, Async }
 
 /// <summary>A queue's arguments (API.md, Queues). As declared, unset ones are null; the effective
 /// arguments are these over a policy's over <see cref="Defaults"/>, so every defaulted one is set.</summary>
-public sealed record QueueArguments
+public record QueueArguments
 {
     public int? VisibilityTimeoutSeconds { get; init; }
     public int? MessageTtlSeconds { get; init; }

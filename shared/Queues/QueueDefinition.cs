@@ -1,4 +1,6 @@
 using Serverless.Messages;
+using Serverless.Policies;
+using Serverless.Routing;
 using Serverless.Storage;
 
 namespace Serverless.Queues;
@@ -15,6 +17,10 @@ public sealed record QueueDefinition(QueueRecord Record, QueueArguments Effectiv
 
     public QueuePartition Partition(int shard) => new(Vhost, Name, shard);
 
-    public static QueueDefinition From(QueueRecord record) =>
-        new(record, record.Arguments.Over(QueueArguments.Defaults), Policy: null);
+    /// <summary>The queue under the highest-priority policy of its vhost that matches its name.</summary>
+    public static QueueDefinition From(QueueRecord record, VhostCatalog catalog)
+    {
+        var policy = PolicyInfo.Select(catalog.Policies, record.Name, isQueue: true);
+        return new(record, record.Arguments.Over(policy?.Definition).Over(QueueArguments.Defaults), policy?.Name);
+    }
 }

@@ -1,11 +1,12 @@
 using Serverless.Errors;
 using Serverless.Messages;
+using Serverless.Routing;
 using Serverless.Storage;
 
 namespace Serverless.Queues;
 
 /// <summary>Declares, inspects, deletes and purges queues.</summary>
-public sealed class QueueService(IMetadataStore metadata, IMessageStore messages, QueueDirectory directory, TimeProvider time)
+public sealed class QueueService(IMetadataStore metadata, IMessageStore messages, QueueDirectory directory, VhostCatalogs catalogs, TimeProvider time)
 {
     /// <summary>Declares a queue: created, or already there with equivalent arguments;
     /// a different declaration is RabbitMQ's PRECONDITION_FAILED (409) naming every differing argument.</summary>
@@ -26,7 +27,8 @@ public sealed class QueueService(IMetadataStore metadata, IMessageStore messages
             }
         }
         directory.Forget(vhost, queue);
-        var definition = QueueDefinition.From(record);
+        if (!created) await metadata.TouchQueueAsync(vhost, queue, time.GetUtcNow(), cancellationToken);
+        var definition = QueueDefinition.From(record, await catalogs.GetAsync(vhost, cancellationToken));
         return (created ? Describe(definition, PartitionCounts.Zero) : await DescribeAsync(definition, cancellationToken), created);
     }
 
@@ -40,7 +42,8 @@ public sealed class QueueService(IMetadataStore metadata, IMessageStore messages
     {
         await directory.EnsureVhostAsync(vhost, cancellationToken);
         var records = await metadata.ListQueuesAsync(vhost, cancellationToken);
-        return await Task.WhenAll(records.Select(r => DescribeAsync(QueueDefinition.From(r), cancellationToken)));
+        var catalog = await catalogs.GetAsync(vhost, cancellationToken);
+        return await Task.WhenAll(records.Select(r => DescribeAsync(QueueDefinition.From(r, catalog), cancellationToken)));
     }
 
     /// <summary>Deletes a queue and its messages. <paramref name="ifEmpty"/>: only with no message at all;
@@ -58,7 +61,13 @@ public sealed class QueueService(IMetadataStore metadata, IMessageStore messages
                 throw new ConflictException("Queue is in use.", $"Queue '{queue}' has {counts.InFlight} messages in flight.");
         }
         await metadata.DeleteQueueAsync(vhost, queue, cancellationToken);
+        // A deleted queue takes its bindings with it (RabbitMQ).
+        foreach (var binding in (await catalogs.GetAsync(vhost, cancellationToken)).Bindings.Where(b => b.DestinationType == DestinationType.Queue && b.Destination == queue))
+        {
+            await metadata.DeleteRecordAsync(VhostCatalog.BindingKind, vhost, binding.Id, cancellationToken);
+        }
         directory.Forget(vhost, queue);
+        catalogs.Forget(vhost);
         await Task.WhenAll(definition.Partitions.Select(p => messages.DeletePartitionAsync(p, cancellationToken)));
     }
 

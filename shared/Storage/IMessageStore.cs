@@ -21,22 +21,32 @@ public interface IMessageStore
     /// <summary>Reads message contents by sequence (one point read each, in parallel); null where gone.</summary>
     Task<IReadOnlyList<MessageContent?>> ReadAsync(QueuePartition partition, IReadOnlyList<string> sequences, CancellationToken cancellationToken = default);
 
-    /// <summary>Removes ready entries (and their messages) if unchanged since read: expired or over the delivery limit.</summary>
-    Task<int> RemoveReadyAsync(QueuePartition partition, IReadOnlyList<IndexEntry> entries, CancellationToken cancellationToken = default);
+    /// <summary>Takes ready or delayed entries out of the queue if unchanged since read, disposing of their
+    /// messages as <paramref name="disposal"/> says (dropped, or a pending move for dead-lettering or redrive).</summary>
+    Task<int> RemoveAsync(QueuePartition partition, IReadOnlyList<IndexEntry> entries, Disposal disposal, CancellationToken cancellationToken = default);
+
+    /// <summary>Ready and delayed entries past their message TTL or the queue's.</summary>
+    Task<IReadOnlyList<IndexEntry>> ListExpiredAsync(QueuePartition partition, DateTimeOffset now, TimeSpan? queueTtl, int max, CancellationToken cancellationToken = default);
+
+    /// <summary>Moves whose first step committed and whose copy may not be stored yet.</summary>
+    Task<IReadOnlyList<PendingMove>> ListMovesAsync(QueuePartition partition, int max, CancellationToken cancellationToken = default);
+
+    /// <summary>The last step of a move, once its copy is stored: deletes the pending move and the message.</summary>
+    Task<bool> FinishMoveAsync(QueuePartition partition, PendingMove move, CancellationToken cancellationToken = default);
 
     /// <summary>Makes due invisible entries ready: expired leases and delayed messages whose time has come.
-    /// A message whose lease expired <paramref name="deliveryLimit"/> times is removed instead.</summary>
-    Task<ReleaseResult> ReleaseDueAsync(QueuePartition partition, DateTimeOffset now, int deliveryLimit, int max, CancellationToken cancellationToken = default);
+    /// A message whose lease expired after <paramref name="deliveryLimit"/> deliveries leaves the queue as <paramref name="exhausted"/> says.</summary>
+    Task<ReleaseResult> ReleaseDueAsync(QueuePartition partition, DateTimeOffset now, int deliveryLimit, int max, Disposal exhausted, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes messages whose lease the tokens still hold.</summary>
     Task<IReadOnlyList<SettleOutcome>> AckAsync(QueuePartition partition, IReadOnlyList<LeaseToken> tokens, CancellationToken cancellationToken = default);
 
-    /// <summary>Returns leased messages to the queue (visible at <paramref name="visibleAt"/>, or at once),
-    /// or removes them when they reached <paramref name="deliveryLimit"/> deliveries.</summary>
-    Task<IReadOnlyList<SettleOutcome>> RequeueAsync(QueuePartition partition, IReadOnlyList<LeaseToken> tokens, DateTimeOffset? visibleAt, int deliveryLimit, CancellationToken cancellationToken = default);
+    /// <summary>Returns leased messages to the queue (visible at <paramref name="visibleAt"/>, or at once);
+    /// those that reached <paramref name="deliveryLimit"/> deliveries leave as <paramref name="exhausted"/> says.</summary>
+    Task<IReadOnlyList<SettleOutcome>> RequeueAsync(QueuePartition partition, IReadOnlyList<LeaseToken> tokens, DateTimeOffset? visibleAt, int deliveryLimit, Disposal exhausted, CancellationToken cancellationToken = default);
 
-    /// <summary>Removes leased messages (nack without requeue).</summary>
-    Task<IReadOnlyList<SettleOutcome>> RemoveLeasedAsync(QueuePartition partition, IReadOnlyList<LeaseToken> tokens, CancellationToken cancellationToken = default);
+    /// <summary>Takes leased messages out of the queue (nack without requeue), dropped or moved.</summary>
+    Task<IReadOnlyList<SettleOutcome>> RemoveLeasedAsync(QueuePartition partition, IReadOnlyList<LeaseToken> tokens, Disposal disposal, CancellationToken cancellationToken = default);
 
     /// <summary>Moves the end of each still-held lease to <paramref name="visibleUntil"/>; the token does not change.</summary>
     Task<IReadOnlyList<SettleOutcome>> ExtendAsync(QueuePartition partition, IReadOnlyList<LeaseToken> tokens, DateTimeOffset visibleUntil, CancellationToken cancellationToken = default);

@@ -4,7 +4,11 @@ namespace Serverless.Storage;
 
 public sealed record VhostRecord(string Name, DateTimeOffset CreatedAt);
 
-public sealed record QueueRecord(string Vhost, string Name, QueueArguments Arguments, DateTimeOffset CreatedAt);
+public sealed record QueueRecord(string Vhost, string Name, QueueArguments Arguments, DateTimeOffset CreatedAt)
+{
+    /// <summary>Last publish, receive or declare, as recorded (at most once a minute per instance).</summary>
+    public DateTimeOffset? LastUsedAt { get; init; }
+}
 
 /// <summary>Vhosts and queue definitions of one region's store.</summary>
 public interface IMetadataStore
@@ -20,4 +24,19 @@ public interface IMetadataStore
     Task<QueueRecord?> GetQueueAsync(string vhost, string name, CancellationToken cancellationToken = default);
     Task<IReadOnlyList<QueueRecord>> ListQueuesAsync(string vhost, CancellationToken cancellationToken = default);
     Task<bool> DeleteQueueAsync(string vhost, string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Marks the queue used now (publish, receive, declare), for <c>expiresSeconds</c>.</summary>
+    Task TouchQueueAsync(string vhost, string name, DateTimeOffset usedAt, CancellationToken cancellationToken = default);
+
+    /// <summary>Adds a record of a kind (exchange, binding, policy) in a vhost; false when the key exists.</summary>
+    Task<bool> AddRecordAsync<T>(string kind, string vhost, string key, T record, CancellationToken cancellationToken = default);
+
+    /// <summary>Creates or replaces a record.</summary>
+    Task PutRecordAsync<T>(string kind, string vhost, string key, T record, CancellationToken cancellationToken = default);
+
+    Task<T?> GetRecordAsync<T>(string kind, string vhost, string key, CancellationToken cancellationToken = default) where T : class;
+
+    Task<IReadOnlyList<T>> ListRecordsAsync<T>(string kind, string vhost, CancellationToken cancellationToken = default);
+
+    Task<bool> DeleteRecordAsync(string kind, string vhost, string key, CancellationToken cancellationToken = default);
 }

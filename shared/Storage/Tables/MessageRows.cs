@@ -27,12 +27,15 @@ internal static class MessageRows
         $"v:{dueTicks.ToString("D19", CultureInfo.InvariantCulture)}:{sequence}:{leaseId}";
     public static string InvisibleKey(LeaseToken token) => InvisibleKey(token.DueTicks, token.Sequence, token.LeaseId);
     public static string DedupKey(string messageId) => "d:" + Base64Url.EncodeToString(Encoding.UTF8.GetBytes(messageId));
+    public static string MoveKey(string sequence) => "x:" + sequence;
 
-    public const string ReadyFrom = "r:", ReadyTo = "r;", InvisibleFrom = "v:", InvisibleTo = "v;", DedupFrom = "d:", DedupTo = "d;";
+    public const string ReadyFrom = "r:", ReadyTo = "r;", InvisibleFrom = "v:", InvisibleTo = "v;", DedupFrom = "d:", DedupTo = "d;", MoveFrom = "x:", MoveTo = "x;";
     public static string InvisibleDueBefore(DateTimeOffset now) => InvisibleKey(now.UtcTicks, "", "");
 
     public static readonly string[] IndexColumns =
         ["RowKey", "Seq", "MessageId", "Rank", "DeliveryCount", "EnqueuedAt", "ExpiresAt", "Size", "LeaseId", "VisibleUntil", "ExpiredLeaseId"];
+
+    public static readonly string[] MoveColumns = [.. IndexColumns, "Reason", "RedriveTo"];
 
     public static string RangeFilter(QueuePartition partition, string from, string to) =>
         TableClient.CreateQueryFilter($"PartitionKey eq {PartitionKey(partition)} and RowKey ge {from} and RowKey lt {to}");
@@ -53,6 +56,7 @@ internal static class MessageRows
         if (content.CorrelationId is not null) entity["CorrelationId"] = content.CorrelationId;
         if (content.ReplyTo is not null) entity["ReplyTo"] = content.ReplyTo;
         if (content.Headers is { Count: > 0 }) entity["Headers"] = JsonSerializer.Serialize(content.Headers, ApiJson.Options);
+        if (content.Deaths.Count > 0) entity["Deaths"] = JsonSerializer.Serialize(content.Deaths, ApiJson.Options);
         // A binary property holds at most 64 KiB; a 256 KiB body spans four.
         for (int offset = 0, chunk = 0; offset < content.Body.Length; offset += BodyChunk, chunk++)
         {
@@ -70,6 +74,7 @@ internal static class MessageRows
             entity.GetBinary("Body" + chunk).CopyTo(body, offset);
         }
         var headers = entity.GetString("Headers");
+        var deaths = entity.GetString("Deaths");
         return new MessageContent
         {
             MessageId = entity.GetString("MessageId"),
@@ -83,8 +88,21 @@ internal static class MessageRows
             Exchange = entity.GetString("Exchange") ?? "",
             RoutingKey = entity.GetString("RoutingKey") ?? "",
             EnqueuedAt = Time(entity, "EnqueuedAt") ?? DateTimeOffset.UnixEpoch,
+            Deaths = deaths is null ? [] : JsonSerializer.Deserialize<List<Death>>(deaths, ApiJson.Options) ?? [],
         };
     }
+
+    /// <summary>The pending-move row of a message leaving its queue (see <see cref="PendingMove"/>).</summary>
+    public static TableEntity Move(QueuePartition partition, IndexEntry entry, Disposal disposal)
+    {
+        var entity = Index(partition, MoveKey(entry.Sequence), entry with { LeaseId = null, VisibleUntil = null, LastLeaseId = null });
+        if (disposal.DeadLetterReason is { } reason) entity["Reason"] = reason;
+        if (disposal.RedriveTo is { } target) entity["RedriveTo"] = target;
+        return entity;
+    }
+
+    public static PendingMove ToMove(TableEntity entity) =>
+        new(entity.RowKey, entity.ETag.ToString(), ToIndexEntry(entity), entity.GetString("Reason"), entity.GetString("RedriveTo"));
 
     /// <summary>An index row (ready or invisible) for <paramref name="entry"/> under a new key.</summary>
     public static TableEntity Index(QueuePartition partition, string rowKey, IndexEntry entry)

@@ -68,7 +68,7 @@ public sealed class TableMessageStore(TableClient table, TimeProvider time) : IM
         };
         if (m.DeduplicateUntil is { } until)
         {
-            var dedup = new TableEntity(PartitionKey(partition), DedupKey(m.Content.MessageId))
+            var dedup = new TableEntity(PartitionKey(partition), DedupKey(m.DeduplicationKey))
             {
                 ["Seq"] = m.Sequence,
                 ["ExpiresAt"] = until.UtcTicks,
@@ -83,7 +83,7 @@ public sealed class TableMessageStore(TableClient table, TimeProvider time) : IM
 
     private async Task<bool> DedupRowExpiredAsync(QueuePartition partition, PendingAppend pending, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var row = await GetRowAsync(partition, DedupKey(pending.Message.Content.MessageId), null, cancellationToken);
+        var row = await GetRowAsync(partition, DedupKey(pending.Message.DeduplicationKey), null, cancellationToken);
         if (row is null || Time(row, "ExpiresAt") is not { } expiresAt || expiresAt > now) return false;
         pending.ExpiredDedupRow = row.ETag;
         pending.Actions = null;
@@ -123,17 +123,56 @@ public sealed class TableMessageStore(TableClient table, TimeProvider time) : IM
         return rows.Select(r => r is null ? null : ToContent(r)).ToList();
     }
 
-    public async Task<int> RemoveReadyAsync(QueuePartition partition, IReadOnlyList<IndexEntry> entries, CancellationToken cancellationToken = default)
+    public async Task<int> RemoveAsync(QueuePartition partition, IReadOnlyList<IndexEntry> entries, Disposal disposal, CancellationToken cancellationToken = default)
     {
-        var failed = await TableTransactions.SubmitAsync(table, entries, e =>
-        [
-            Delete(partition, e.Key, new ETag(e.ETag)),
-            Delete(partition, MessageKey(e.Sequence), ETag.All),
-        ], TableTransactions.GiveUp, cancellationToken);
+        var failed = await TableTransactions.SubmitAsync(table, entries, e => Leave(partition, e, new ETag(e.ETag), disposal),
+            TableTransactions.GiveUp, cancellationToken);
         return entries.Count - failed.Count;
     }
 
-    public async Task<ReleaseResult> ReleaseDueAsync(QueuePartition partition, DateTimeOffset now, int deliveryLimit, int max, CancellationToken cancellationToken = default)
+    /// <summary>A message leaves its queue's index: dropped (message row deleted with it) or moved
+    /// (a pending-move row takes the index row's place in the same transaction).</summary>
+    private static TableTransactionAction[] Leave(QueuePartition partition, IndexEntry entry, ETag indexETag, Disposal disposal) =>
+    [
+        Delete(partition, entry.Key, indexETag),
+        disposal.Moves
+            ? new TableTransactionAction(TableTransactionActionType.Add, MessageRows.Move(partition, entry, disposal))
+            : Delete(partition, MessageKey(entry.Sequence), ETag.All),
+    ];
+
+    public async Task<IReadOnlyList<IndexEntry>> ListExpiredAsync(QueuePartition partition, DateTimeOffset now, TimeSpan? queueTtl, int max, CancellationToken cancellationToken = default)
+    {
+        var expiry = $"ExpiresAt le {now.UtcTicks}L" + (queueTtl is { } ttl ? $" or EnqueuedAt le {(now - ttl).UtcTicks}L" : "");
+        var filter = $"(({RangeFilter(partition, ReadyFrom, ReadyTo)}) or ({RangeFilter(partition, InvisibleFrom, InvisibleTo)} and LeaseId eq '')) and ({expiry})";
+        var result = new List<IndexEntry>();
+        await foreach (var row in Query(filter, IndexColumns, cancellationToken))
+        {
+            result.Add(ToIndexEntry(row));
+            if (result.Count == max) break;
+        }
+        return result;
+    }
+
+    public async Task<IReadOnlyList<PendingMove>> ListMovesAsync(QueuePartition partition, int max, CancellationToken cancellationToken = default)
+    {
+        var result = new List<PendingMove>();
+        await foreach (var row in Query(RangeFilter(partition, MoveFrom, MoveTo), MoveColumns, cancellationToken))
+        {
+            result.Add(ToMove(row));
+            if (result.Count == max) break;
+        }
+        return result;
+    }
+
+    public async Task<bool> FinishMoveAsync(QueuePartition partition, PendingMove move, CancellationToken cancellationToken = default)
+    {
+        var failed = await TableTransactions.SubmitAsync(table, [move], m =>
+            [Delete(partition, m.Key, new ETag(m.ETag)), Delete(partition, MessageKey(m.Entry.Sequence), ETag.All)],
+            TableTransactions.GiveUp, cancellationToken);
+        return failed.Count == 0;
+    }
+
+    public async Task<ReleaseResult> ReleaseDueAsync(QueuePartition partition, DateTimeOffset now, int deliveryLimit, int max, Disposal exhausted, CancellationToken cancellationToken = default)
     {
         var due = new List<IndexEntry>();
         var filter = RangeFilter(partition, InvisibleFrom, InvisibleDueBefore(now));
@@ -148,7 +187,7 @@ public sealed class TableMessageStore(TableClient table, TimeProvider time) : IM
         if (due.Count == 0) return new ReleaseResult(0, 0);
         bool Exhausted(IndexEntry e) => e.LeaseId is not null && e.DeliveryCount >= deliveryLimit;
         var failed = await TableTransactions.SubmitAsync(table, due, e => Exhausted(e)
-            ? [Delete(partition, e.Key, new ETag(e.ETag)), Delete(partition, MessageKey(e.Sequence), ETag.All)]
+            ? Leave(partition, e, new ETag(e.ETag), exhausted)
             : [
                 Delete(partition, e.Key, new ETag(e.ETag)),
                 new TableTransactionAction(TableTransactionActionType.Add, Index(partition, ReadyKey(e.PriorityRank, e.Sequence),
@@ -158,13 +197,7 @@ public sealed class TableMessageStore(TableClient table, TimeProvider time) : IM
         return new ReleaseResult(done.Count(e => !Exhausted(e)), done.Count(Exhausted));
     }
 
-    public Task<IReadOnlyList<SettleOutcome>> AckAsync(QueuePartition partition, IReadOnlyList<LeaseToken> tokens, CancellationToken cancellationToken = default) =>
-        RemoveLeasedAsync(partition, tokens, SettleStatus.Acked, cancellationToken);
-
-    public Task<IReadOnlyList<SettleOutcome>> RemoveLeasedAsync(QueuePartition partition, IReadOnlyList<LeaseToken> tokens, CancellationToken cancellationToken = default) =>
-        RemoveLeasedAsync(partition, tokens, SettleStatus.Dropped, cancellationToken);
-
-    private async Task<IReadOnlyList<SettleOutcome>> RemoveLeasedAsync(QueuePartition partition, IReadOnlyList<LeaseToken> tokens, SettleStatus removed, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<SettleOutcome>> AckAsync(QueuePartition partition, IReadOnlyList<LeaseToken> tokens, CancellationToken cancellationToken = default)
     {
         var distinct = tokens.Distinct().ToList();
         var failed = await TableTransactions.SubmitAsync(table, distinct, t =>
@@ -172,27 +205,43 @@ public sealed class TableMessageStore(TableClient table, TimeProvider time) : IM
             Delete(partition, InvisibleKey(t), ETag.All),
             Delete(partition, MessageKey(t.Sequence), ETag.All),
         ], TableTransactions.GiveUp, cancellationToken);
-        var outcomes = distinct.ToDictionary(t => t, t => new SettleOutcome(t, removed));
+        var outcomes = distinct.ToDictionary(t => t, t => new SettleOutcome(t, SettleStatus.Acked));
         foreach (var (token, _) in failed)
         {
-            outcomes[token] = new SettleOutcome(token, await RemoveAfterLeaseExpiredAsync(partition, token, cancellationToken) ? removed : SettleStatus.Stale);
+            outcomes[token] = new SettleOutcome(token, await RemoveAfterLeaseExpiredAsync(partition, token, Disposal.Drop, cancellationToken) ? SettleStatus.Acked : SettleStatus.Stale);
+        }
+        return tokens.Select(t => outcomes[t]).ToList();
+    }
+
+    public async Task<IReadOnlyList<SettleOutcome>> RemoveLeasedAsync(QueuePartition partition, IReadOnlyList<LeaseToken> tokens, Disposal disposal, CancellationToken cancellationToken = default)
+    {
+        var removed = disposal.Moves ? SettleStatus.DeadLettered : SettleStatus.Dropped;
+        var distinct = tokens.Distinct().ToList();
+        var rows = await Task.WhenAll(distinct.Select(t => GetRowAsync(partition, InvisibleKey(t), IndexColumns, cancellationToken)));
+        var held = distinct.Zip(rows).Where(p => p.Second is not null).Select(p => (Token: p.First, Entry: ToIndexEntry(p.Second!))).ToList();
+        var failed = await TableTransactions.SubmitAsync(table, held, h => Leave(partition, h.Entry, new ETag(h.Entry.ETag), disposal),
+            TableTransactions.GiveUp, cancellationToken);
+        var outcomes = distinct.ToDictionary(t => t, t => new SettleOutcome(t, removed));
+        foreach (var token in distinct.Except(held.Select(h => h.Token)).Concat(failed.Select(f => f.Item.Token)))
+        {
+            outcomes[token] = new SettleOutcome(token, await RemoveAfterLeaseExpiredAsync(partition, token, disposal, cancellationToken) ? removed : SettleStatus.Stale);
         }
         return tokens.Select(t => outcomes[t]).ToList();
     }
 
     /// <summary>A lease that expired is still the message's current one until somebody leases it again:
     /// the ready row remembers it, so a late ack still settles the message (API.md, ack).</summary>
-    private async Task<bool> RemoveAfterLeaseExpiredAsync(QueuePartition partition, LeaseToken token, CancellationToken cancellationToken)
+    private async Task<bool> RemoveAfterLeaseExpiredAsync(QueuePartition partition, LeaseToken token, Disposal disposal, CancellationToken cancellationToken)
     {
-        var ready = await GetRowAsync(partition, ReadyKey(token.PriorityRank, token.Sequence), null, cancellationToken);
+        var ready = await GetRowAsync(partition, ReadyKey(token.PriorityRank, token.Sequence), IndexColumns, cancellationToken);
         if (ready is null || ready.GetString("ExpiredLeaseId") != token.LeaseId) return false;
-        var failed = await TableTransactions.SubmitAsync(table, [token], _ =>
-            [Delete(partition, ready.RowKey, ready.ETag), Delete(partition, MessageKey(token.Sequence), ETag.All)],
+        var entry = ToIndexEntry(ready);
+        var failed = await TableTransactions.SubmitAsync(table, [token], _ => Leave(partition, entry, ready.ETag, disposal),
             TableTransactions.GiveUp, cancellationToken);
         return failed.Count == 0;
     }
 
-    public async Task<IReadOnlyList<SettleOutcome>> RequeueAsync(QueuePartition partition, IReadOnlyList<LeaseToken> tokens, DateTimeOffset? visibleAt, int deliveryLimit, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<SettleOutcome>> RequeueAsync(QueuePartition partition, IReadOnlyList<LeaseToken> tokens, DateTimeOffset? visibleAt, int deliveryLimit, Disposal exhausted, CancellationToken cancellationToken = default)
     {
         var distinct = tokens.Distinct().ToList();
         var rows = await Task.WhenAll(distinct.Select(t => GetRowAsync(partition, InvisibleKey(t), IndexColumns, cancellationToken)));
@@ -200,7 +249,7 @@ public sealed class TableMessageStore(TableClient table, TimeProvider time) : IM
         var held = distinct.Zip(rows).Where(p => p.Second is not null).Select(p => (Token: p.First, Entry: ToIndexEntry(p.Second!))).ToList();
         bool Exhausted(IndexEntry e) => e.DeliveryCount >= deliveryLimit;
         var failed = await TableTransactions.SubmitAsync(table, held, h => Exhausted(h.Entry)
-            ? [Delete(partition, h.Entry.Key, new ETag(h.Entry.ETag)), Delete(partition, MessageKey(h.Token.Sequence), ETag.All)]
+            ? Leave(partition, h.Entry, new ETag(h.Entry.ETag), exhausted)
             : [
                 Delete(partition, h.Entry.Key, new ETag(h.Entry.ETag)),
                 new TableTransactionAction(TableTransactionActionType.Add, Index(partition,
@@ -210,7 +259,7 @@ public sealed class TableMessageStore(TableClient table, TimeProvider time) : IM
         var failedTokens = failed.Select(f => f.Item.Token).ToHashSet();
         foreach (var (token, entry) in held.Where(h => !failedTokens.Contains(h.Token)))
         {
-            outcomes[token] = new SettleOutcome(token, Exhausted(entry) ? SettleStatus.Dropped : SettleStatus.Requeued);
+            outcomes[token] = new SettleOutcome(token, !Exhausted(entry) ? SettleStatus.Requeued : exhausted.Moves ? SettleStatus.DeadLettered : SettleStatus.Dropped);
         }
         return tokens.Select(t => outcomes[t]).ToList();
     }
@@ -267,7 +316,7 @@ public sealed class TableMessageStore(TableClient table, TimeProvider time) : IM
         var victims = new List<IndexEntry>();
         var filter = "(" + RangeFilter(partition, ReadyFrom, ReadyTo) + ") or (" + RangeFilter(partition, InvisibleFrom, InvisibleTo) + " and LeaseId eq '')";
         await foreach (var row in Query(filter, IndexColumns, cancellationToken)) victims.Add(ToIndexEntry(row));
-        return await RemoveReadyAsync(partition, victims, cancellationToken);
+        return await RemoveAsync(partition, victims, Disposal.Drop, cancellationToken);
     }
 
     public async Task DeletePartitionAsync(QueuePartition partition, CancellationToken cancellationToken = default)

@@ -52,14 +52,54 @@ public sealed class TableMetadataStore(TableClient table) : IMetadataStore
     public Task<bool> DeleteQueueAsync(string vhost, string name, CancellationToken cancellationToken = default) =>
         DeleteAsync(QueuePartition(vhost), name, cancellationToken);
 
+    public Task TouchQueueAsync(string vhost, string name, DateTimeOffset usedAt, CancellationToken cancellationToken = default) =>
+        StorageErrors.TranslateAsync(async () =>
+        {
+            try
+            {
+                await table.UpdateEntityAsync(new TableEntity(QueuePartition(vhost), name) { ["LastUsedAt"] = usedAt }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+            }
+            catch (RequestFailedException missing) when (missing.Status == 404)
+            {
+                // Deleted meanwhile: nothing to mark.
+            }
+        });
+
+    private static string RecordPartition(string kind, string vhost) => kind + "|" + vhost;
+
+    public Task<bool> AddRecordAsync<T>(string kind, string vhost, string key, T record, CancellationToken cancellationToken = default) =>
+        AddAsync(new TableEntity(RecordPartition(kind, vhost), key) { ["Data"] = JsonSerializer.Serialize(record, ApiJson.Options) }, cancellationToken);
+
+    public Task PutRecordAsync<T>(string kind, string vhost, string key, T record, CancellationToken cancellationToken = default) =>
+        StorageErrors.TranslateAsync(() => table.UpsertEntityAsync(
+            new TableEntity(RecordPartition(kind, vhost), key) { ["Data"] = JsonSerializer.Serialize(record, ApiJson.Options) }, TableUpdateMode.Replace, cancellationToken));
+
+    public async Task<T?> GetRecordAsync<T>(string kind, string vhost, string key, CancellationToken cancellationToken = default) where T : class =>
+        await GetAsync(RecordPartition(kind, vhost), key, cancellationToken) is { } entity ? Deserialize<T>(entity) : null;
+
+    public async Task<IReadOnlyList<T>> ListRecordsAsync<T>(string kind, string vhost, CancellationToken cancellationToken = default) =>
+        (await QueryAsync(RecordPartition(kind, vhost), cancellationToken)).Select(Deserialize<T>).ToList();
+
+    public Task<bool> DeleteRecordAsync(string kind, string vhost, string key, CancellationToken cancellationToken = default) =>
+        DeleteAsync(RecordPartition(kind, vhost), key, cancellationToken);
+
+    private static T Deserialize<T>(TableEntity entity) =>
+        JsonSerializer.Deserialize<T>(entity.GetString("Data") ?? "null", StoredJson)!;
+
+    // Stored records are our own writing: tolerate fields added by newer versions.
+    private static readonly JsonSerializerOptions StoredJson = new(ApiJson.Options) { UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Skip };
+
     private static VhostRecord ToVhost(TableEntity entity) =>
         new(entity.RowKey, entity.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.UnixEpoch);
 
     private static QueueRecord ToQueue(string vhost, TableEntity entity) => new(
         vhost,
         entity.RowKey,
-        JsonSerializer.Deserialize<QueueArguments>(entity.GetString("Arguments") ?? "{}", ApiJson.Options) ?? QueueArguments.None,
-        entity.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.UnixEpoch);
+        JsonSerializer.Deserialize<QueueArguments>(entity.GetString("Arguments") ?? "{}", StoredJson) ?? QueueArguments.None,
+        entity.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.UnixEpoch)
+    {
+        LastUsedAt = entity.GetDateTimeOffset("LastUsedAt"),
+    };
 
     private async Task<bool> AddAsync(TableEntity entity, CancellationToken cancellationToken)
     {

@@ -39,7 +39,8 @@ internal static class TableTransactions
                 if (actions.Count == 0) break;
                 try
                 {
-                    await StorageErrors.TranslateAsync(() => table.SubmitTransactionAsync(actions, cancellationToken));
+                    // Not through StorageErrors: a failed action (404/409/412) is handled below, as a lost race.
+                    await table.SubmitTransactionAsync(actions, cancellationToken);
                     break;
                 }
                 catch (TableTransactionFailedException failed) when (failed.FailedTransactionActionIndex is int index && index < owners.Count)
@@ -69,6 +70,10 @@ internal static class TableTransactions
                         givenUp.Add((item, failed));
                         pending.RemoveAt(0);
                     }
+                }
+                catch (Exception other) when (StorageErrors.Translate(other) is { } translated)
+                {
+                    throw translated;
                 }
             }
         }

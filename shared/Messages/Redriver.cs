@@ -1,0 +1,55 @@
+using Serverless.Errors;
+using Serverless.Queues;
+using Serverless.Storage;
+
+namespace Serverless.Messages;
+
+public sealed record RedriveRequest
+{
+    public int? MaxMessages { get; init; }
+    public string? Destination { get; init; }
+}
+
+public sealed record RedriveResult(long Moved);
+
+/// <summary>Moves dead-lettered messages of a (dead-letter) queue back to the queue they died in, or to a
+/// named queue, as new messages (delivery count reset), through the same idempotent move as dead-lettering.</summary>
+public sealed class Redriver(IMessageStore store, QueueDirectory directory, MessageMover mover)
+{
+    private const int PageSize = 1000;
+
+    public async Task<RedriveResult> RedriveAsync(string vhost, string queue, RedriveRequest request, CancellationToken cancellationToken = default)
+    {
+        var source = await directory.GetQueueAsync(vhost, queue, cancellationToken);
+        if (request.Destination is { } named && await directory.FindQueueAsync(vhost, named, cancellationToken) is null)
+            throw new NotFoundException("queue", named);
+        var wanted = request.MaxMessages ?? 1000;
+        long moved = 0;
+        foreach (var partition in source.Partitions)
+        {
+            var skipped = new HashSet<string>();
+            while (moved < wanted)
+            {
+                var entries = (await store.ListReadyAsync(partition, PageSize, cancellationToken)).Where(e => !skipped.Contains(e.Sequence)).ToList();
+                if (entries.Count == 0) break;
+                entries = entries.Take((int)Math.Min(wanted - moved, entries.Count)).ToList();
+                var contents = await store.ReadAsync(partition, entries.Select(e => e.Sequence).ToList(), cancellationToken);
+                var progress = 0L;
+                foreach (var group in entries.Zip(contents).GroupBy(p => request.Destination ?? p.Second?.Deaths.FirstOrDefault()?.Queue))
+                {
+                    if (group.Key is not { } target || target == queue || await directory.FindQueueAsync(vhost, target, cancellationToken) is null)
+                    {
+                        // Not dead-lettered (no death to return to), or its queue is gone: it stays here.
+                        foreach (var (entry, _) in group) skipped.Add(entry.Sequence);
+                        continue;
+                    }
+                    progress += await store.RemoveAsync(partition, group.Select(p => p.First).ToList(), new Disposal(DeadLetterReason: null, RedriveTo: target), cancellationToken);
+                }
+                await mover.CompleteAsync(source, partition, cancellationToken);
+                moved += progress;
+                if (progress == 0 && entries.All(e => skipped.Contains(e.Sequence)) is false) break;
+            }
+        }
+        return new RedriveResult(moved);
+    }
+}

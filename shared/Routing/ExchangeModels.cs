@@ -1,0 +1,35 @@
+using System.Text.Json;
+
+namespace Serverless.Routing;
+
+public enum ExchangeType { Direct, Fanout, Topic, Headers }
+
+public enum DestinationType { Queue, Exchange }
+
+/// <summary>An exchange as stored.</summary>
+public sealed record ExchangeRecord(string Name, ExchangeType Type, string? AlternateExchange, DateTimeOffset CreatedAt);
+
+/// <summary>GET .../exchanges/{exchange}.</summary>
+public sealed record ExchangeInfo(string Name, string Vhost, ExchangeType Type, string? AlternateExchange, string? EffectiveAlternateExchange, string? Policy, bool BuiltIn, DateTimeOffset? CreatedAt);
+
+public sealed record DeclareExchangeRequest
+{
+    public ExchangeType? Type { get; init; }
+    public string? AlternateExchange { get; init; }
+}
+
+/// <summary>A binding as stored; its id is derived from its content, so creating it twice is one binding.</summary>
+public sealed record BindingRecord(string Id, string Source, string Destination, DestinationType DestinationType, string RoutingKey, Dictionary<string, JsonElement>? Arguments, DateTimeOffset CreatedAt);
+
+public sealed record CreateBindingRequest
+{
+    public string? Source { get; init; }
+    public string? Destination { get; init; }
+    public DestinationType? DestinationType { get; init; }
+    public string? RoutingKey { get; init; }
+    public Dictionary<string, JsonElement>? Arguments { get; init; }
+}
+
+public sealed record BindingInfo(string Id, string Vhost, string Source, string Destination, DestinationType DestinationType, string RoutingKey, Dictionary<string, JsonElement>? Arguments, DateTimeOffset CreatedAt);
+
+public sealed record BindingCreated(string Id);

@@ -1,0 +1,33 @@
+using Serverless.Benchmarks.Load;
+using Serverless.Benchmarks.Reporting;
+
+namespace Serverless.Benchmarks.Scenarios;
+
+/// <summary>HTTP publish to a queue: single messages and batches of 10 and 100, on sync and async queues.</summary>
+public sealed class ServicePublish : IScenario
+{
+    public string Name => "service-publish";
+
+    public async Task RunAsync(BenchContext context, CancellationToken cancellationToken)
+    {
+        var (options, service) = (context.Options, context.Service);
+        foreach (var mode in BenchContext.Modes)
+        {
+            foreach (var batch in new[] { 1, 10, 100 })
+            {
+                var queue = BenchContext.UniqueName("publish-");
+                await service.DeclareQueueAsync(queue, mode, options.Shards, options.VisibilityTimeoutSeconds, cancellationToken);
+                try
+                {
+                    var load = await LoadRunner.RunAsync(options.Concurrency, options.Duration,
+                        (_, ct) => service.PublishAsync(queue, batch, ct), service.StorageRequestsAsync, cancellationToken);
+                    context.Record(ScenarioResult.From(SystemKind.Service, "service (HTTP)", Work.Publish, batch, mode, load));
+                }
+                finally
+                {
+                    await service.DeleteQueueAsync(queue, CancellationToken.None);
+                }
+            }
+        }
+    }
+}
