@@ -1,22 +1,64 @@
 using System.IO.Hashing;
 using System.Text;
 using Serverless.Queues;
+using Serverless.Routing;
 using Serverless.Storage;
 
 namespace Serverless.Messages;
 
 /// <summary>Publishes validated messages into a queue through the default exchange. A message is
 /// confirmed (<see cref="PublishStatus.Enqueued"/>) only once it is durable in the store.</summary>
-public sealed class Publisher(IMessageStore store, QueueDirectory directory, SequenceGenerator sequences, QueueSignals signals, TimeProvider time)
+public sealed class Publisher(IMessageStore store, QueueDirectory directory, VhostCatalogs catalogs, QueueUsage usage, SequenceGenerator sequences, QueueSignals signals, TimeProvider time)
 {
     public async Task<PublishResponse> PublishToQueueAsync(string vhost, string queue, IReadOnlyList<PublishMessage> messages, CancellationToken cancellationToken = default)
     {
         var definition = await directory.GetQueueAsync(vhost, queue, cancellationToken);
+        await usage.TouchAsync(definition, cancellationToken);
         var now = time.GetUtcNow();
         var prepared = messages.Select(m => Prepare(definition, m, exchange: "", routingKey: m.RoutingKey ?? queue, now)).ToList();
         var statuses = await AppendAsync(definition, prepared, cancellationToken);
         signals.Notify(vhost, queue);
         return new PublishResponse(prepared.Select((p, i) => new PublishResult(p.Content.MessageId, statuses[i], [queue])).ToList());
+    }
+
+    /// <summary>Publishes through an exchange: each message is routed (RabbitMQ semantics) and stored once per
+    /// queue it reaches, each copy independent; it is confirmed only when every copy is durable.</summary>
+    public async Task<PublishResponse> PublishToExchangeAsync(string vhost, string exchange, IReadOnlyList<PublishMessage> messages, CancellationToken cancellationToken = default)
+    {
+        await directory.EnsureVhostAsync(vhost, cancellationToken);
+        var catalog = await catalogs.GetAsync(vhost, cancellationToken);
+        if (catalog.FindExchange(exchange) is null) throw new Errors.NotFoundException("exchange", exchange);
+        var now = time.GetUtcNow();
+        var routes = new List<string>[messages.Count];
+        var perQueue = new Dictionary<string, List<int>>();
+        for (var i = 0; i < messages.Count; i++)
+        {
+            routes[i] = [];
+            foreach (var queue in Router.Route(catalog, exchange, messages[i].RoutingKey ?? "", messages[i].Headers))
+            {
+                if (await directory.FindQueueAsync(vhost, queue, cancellationToken) is null) continue;
+                routes[i].Add(queue);
+                (perQueue.TryGetValue(queue, out var list) ? list : perQueue[queue] = []).Add(i);
+            }
+        }
+        // One message id per message across all its copies, so each queue's dedup window sees the same id.
+        var ids = messages.Select(m => m.MessageId ?? Guid.NewGuid().ToString("N")).ToArray();
+        var statuses = messages.Select(_ => new List<PublishStatus>()).ToArray();
+        await Task.WhenAll(perQueue.Select(async pair =>
+        {
+            var definition = await directory.GetQueueAsync(vhost, pair.Key, cancellationToken);
+            var prepared = pair.Value.Select(i => Prepare(definition, messages[i] with { MessageId = ids[i] }, exchange, messages[i].RoutingKey ?? "", now)).ToList();
+            var appended = await AppendAsync(definition, prepared, cancellationToken);
+            lock (statuses)
+            {
+                for (var j = 0; j < pair.Value.Count; j++) statuses[pair.Value[j]].Add(appended[j]);
+            }
+            signals.Notify(vhost, pair.Key);
+        }));
+        return new PublishResponse(messages.Select((m, i) => new PublishResult(ids[i],
+            routes[i].Count == 0 ? (m.Mandatory == true ? PublishStatus.Unroutable : PublishStatus.Dropped)
+            : statuses[i].All(s => s == PublishStatus.Duplicate) ? PublishStatus.Duplicate : PublishStatus.Enqueued,
+            routes[i])).ToList());
     }
 
     /// <summary>Stores messages into the queue's shards (a message's shard follows its id, so the dedup

@@ -1,0 +1,19 @@
+using Serverless.Functions.Hosting;
+using Serverless.Messages;
+
+namespace Serverless.Functions;
+
+[HttpTrigger("POST", "v1/vhosts/{vhost}/exchanges/{exchange}/publish", Request = typeof(PublishRequest), Response = typeof(PublishResponse), Status = 201,
+    Summary = "Publish one message or a batch of 1-100 through an exchange. 201 when all are enqueued or duplicates, else 200.")]
+public sealed class PublishToExchange(Publisher publisher) : IHttpFunction
+{
+    public async Task<IResult> RunAsync(HttpContext context, CancellationToken cancellationToken = default)
+    {
+        var (vhost, exchange) = (context.RouteName("vhost"), context.RouteName("exchange"));
+        var request = await context.ReadJsonAsync<PublishRequest>(cancellationToken: cancellationToken);
+        var response = await publisher.PublishToExchangeAsync(vhost, exchange, request.Messages!, cancellationToken);
+        return response.Results.All(r => r.Status is PublishStatus.Enqueued or PublishStatus.Duplicate)
+            ? Results.Json(response, statusCode: StatusCodes.Status201Created)
+            : Results.Ok(response);
+    }
+}
