@@ -46,6 +46,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<MessageBrowser>();
         services.AddSingleton<DueMessageReleaser>();
         services.AddSingleton<MessageMover>();
+        services.AddSingleton<LengthLimits>();
         services.AddSingleton<QueueUsage>();
         services.AddSingleton<VhostCatalogs>();
         services.AddSingleton<ExchangeService>();

@@ -10,7 +10,7 @@ namespace Serverless.Messages;
 /// stores the copy at its destination keyed by the move's identity, so doing it twice stores one copy.
 /// Step 3 deletes the pending move and the message. A process that dies between steps leaves a pending
 /// move that the next receive, nack or the <c>ExpireMessages</c> timer completes: never lost, never twice.</summary>
-public sealed class MessageMover(IMessageStore store, QueueDirectory directory, VhostCatalogs catalogs, Publisher publisher, TimeProvider time, ILogger<MessageMover> logger)
+public sealed class MessageMover(IMessageStore store, QueueDirectory directory, VhostCatalogs catalogs, SequenceGenerator sequences, QueueSignals signals, TimeProvider time, ILogger<MessageMover> logger)
 {
     private const int MovesPerPass = 100;
 
@@ -58,7 +58,7 @@ public sealed class MessageMover(IMessageStore store, QueueDirectory directory, 
         {
             if (await directory.FindQueueAsync(source.Vhost, target, cancellationToken) is { } destination)
             {
-                await publisher.AppendCopyAsync(destination, content with { EnqueuedAt = time.GetUtcNow() }, moveKey, cancellationToken);
+                await AppendCopyAsync(destination, content with { EnqueuedAt = time.GetUtcNow() }, moveKey, cancellationToken);
             }
             else
             {
@@ -86,8 +86,26 @@ public sealed class MessageMover(IMessageStore store, QueueDirectory directory, 
         {
             if (await directory.FindQueueAsync(source.Vhost, queue, cancellationToken) is { } destination)
             {
-                await publisher.AppendCopyAsync(destination, copy, moveKey, cancellationToken);
+                await AppendCopyAsync(destination, copy, moveKey, cancellationToken);
             }
         }
     }
+
+    /// <summary>Stores a moved copy (dead-lettered or redriven) as a new message of <paramref name="queue"/>:
+    /// delivery count starts again, the expiration is removed (RabbitMQ), and the dedup window is keyed on
+    /// the move so that repeating the move stores one copy.</summary>
+    internal async Task AppendCopyAsync(QueueDefinition queue, MessageContent content, string moveKey, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var message = new MessageToStore(sequences.Next(), content, Publisher.RankOf(queue, content.Priority), ExpiresAt: null, VisibleAt: null, DeduplicateUntil: now + MoveDeduplicationWindow)
+        {
+            DeduplicationKey = moveKey,
+        };
+        var shard = Publisher.ShardOf(moveKey, queue.Effective.EffectiveShards);
+        await store.AppendAsync(queue.Partition(shard), [message], cancellationToken);
+        signals.Notify(queue.Vhost, queue.Name);
+    }
+
+    /// <summary>Long enough to outlast any pending move: they are completed within seconds, by the timer at the latest.</summary>
+    private static readonly TimeSpan MoveDeduplicationWindow = TimeSpan.FromDays(1);
 }

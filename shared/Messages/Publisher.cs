@@ -8,7 +8,7 @@ namespace Serverless.Messages;
 
 /// <summary>Publishes validated messages into a queue through the default exchange. A message is
 /// confirmed (<see cref="PublishStatus.Enqueued"/>) only once it is durable in the store.</summary>
-public sealed class Publisher(IMessageStore store, QueueDirectory directory, VhostCatalogs catalogs, QueueUsage usage, SequenceGenerator sequences, QueueSignals signals, TimeProvider time)
+public sealed class Publisher(IMessageStore store, QueueDirectory directory, VhostCatalogs catalogs, QueueUsage usage, LengthLimits limits, SequenceGenerator sequences, QueueSignals signals, TimeProvider time)
 {
     public async Task<PublishResponse> PublishToQueueAsync(string vhost, string queue, IReadOnlyList<PublishMessage> messages, CancellationToken cancellationToken = default)
     {
@@ -18,7 +18,7 @@ public sealed class Publisher(IMessageStore store, QueueDirectory directory, Vho
         var prepared = messages.Select(m => Prepare(definition, m, exchange: "", routingKey: m.RoutingKey ?? queue, now)).ToList();
         var statuses = await AppendAsync(definition, prepared, cancellationToken);
         signals.Notify(vhost, queue);
-        return new PublishResponse(prepared.Select((p, i) => new PublishResult(p.Content.MessageId, statuses[i], [queue])).ToList());
+        return new PublishResponse(prepared.Select((p, i) => new PublishResult(p.Content.MessageId, statuses[i], statuses[i] == PublishStatus.Rejected ? [] : [queue])).ToList());
     }
 
     /// <summary>Publishes through an exchange: each message is routed (RabbitMQ semantics) and stored once per
@@ -43,7 +43,7 @@ public sealed class Publisher(IMessageStore store, QueueDirectory directory, Vho
         }
         // One message id per message across all its copies, so each queue's dedup window sees the same id.
         var ids = messages.Select(m => m.MessageId ?? Guid.NewGuid().ToString("N")).ToArray();
-        var statuses = messages.Select(_ => new List<PublishStatus>()).ToArray();
+        var statuses = messages.Select(_ => new Dictionary<string, PublishStatus>()).ToArray();
         await Task.WhenAll(perQueue.Select(async pair =>
         {
             var definition = await directory.GetQueueAsync(vhost, pair.Key, cancellationToken);
@@ -51,14 +51,15 @@ public sealed class Publisher(IMessageStore store, QueueDirectory directory, Vho
             var appended = await AppendAsync(definition, prepared, cancellationToken);
             lock (statuses)
             {
-                for (var j = 0; j < pair.Value.Count; j++) statuses[pair.Value[j]].Add(appended[j]);
+                for (var j = 0; j < pair.Value.Count; j++) statuses[pair.Value[j]][pair.Key] = appended[j];
             }
             signals.Notify(vhost, pair.Key);
         }));
         return new PublishResponse(messages.Select((m, i) => new PublishResult(ids[i],
             routes[i].Count == 0 ? (m.Mandatory == true ? PublishStatus.Unroutable : PublishStatus.Dropped)
-            : statuses[i].All(s => s == PublishStatus.Duplicate) ? PublishStatus.Duplicate : PublishStatus.Enqueued,
-            routes[i])).ToList());
+            : statuses[i].Values.Any(s => s == PublishStatus.Rejected) ? PublishStatus.Rejected
+            : statuses[i].Values.All(s => s == PublishStatus.Duplicate) ? PublishStatus.Duplicate : PublishStatus.Enqueued,
+            routes[i].Where(q => statuses[i][q] != PublishStatus.Rejected).ToList())).ToList());
     }
 
     /// <summary>Stores messages into the queue's shards (a message's shard follows its id, so the dedup
@@ -81,34 +82,22 @@ public sealed class Publisher(IMessageStore store, QueueDirectory directory, Vho
         }
         await Task.WhenAll(byShard.Select(async pair =>
         {
-            var appended = await store.AppendAsync(definition.Partition(pair.Key), pair.Value.Select(i => messages[i]).ToList(), cancellationToken);
-            for (var j = 0; j < pair.Value.Count; j++)
+            var partition = definition.Partition(pair.Key);
+            var batch = pair.Value.Select(i => messages[i]).ToList();
+            var admitted = await limits.AdmitAsync(definition, partition, batch, cancellationToken);
+            var toAppend = pair.Value.Where((_, j) => admitted[j]).ToList();
+            var appended = await store.AppendAsync(partition, toAppend.Select(i => messages[i]).ToList(), cancellationToken);
+            for (int j = 0, k = 0; j < pair.Value.Count; j++)
             {
-                statuses[pair.Value[j]] = appended[j] == AppendStatus.Duplicate ? PublishStatus.Duplicate : PublishStatus.Enqueued;
+                statuses[pair.Value[j]] = !admitted[j] ? PublishStatus.Rejected
+                    : appended[k++] == AppendStatus.Duplicate ? PublishStatus.Duplicate : PublishStatus.Enqueued;
             }
+            await limits.DropHeadAsync(definition, partition, cancellationToken);
         }));
         return statuses;
     }
 
-    /// <summary>Stores a moved copy (dead-lettered or redriven) as a new message of <paramref name="queue"/>:
-    /// delivery count starts again, the expiration is removed (RabbitMQ), and the dedup window is keyed on
-    /// the move so that repeating the move stores one copy.</summary>
-    internal async Task AppendCopyAsync(QueueDefinition queue, MessageContent content, string moveKey, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        var message = new MessageToStore(sequences.Next(), content, RankOf(queue, content.Priority), ExpiresAt: null, VisibleAt: null, DeduplicateUntil: now + MoveDeduplicationWindow)
-        {
-            DeduplicationKey = moveKey,
-        };
-        var shard = ShardOf(moveKey, queue.Effective.EffectiveShards);
-        await store.AppendAsync(queue.Partition(shard), [message], cancellationToken);
-        signals.Notify(queue.Vhost, queue.Name);
-    }
-
-    /// <summary>Long enough to outlast any pending move: they are completed within seconds, by the timer at the latest.</summary>
-    private static readonly TimeSpan MoveDeduplicationWindow = TimeSpan.FromDays(1);
-
-    private static int RankOf(QueueDefinition queue, int priority) =>
+    internal static int RankOf(QueueDefinition queue, int priority) =>
         queue.Effective.MaxPriority is int max ? MessageRowsRank(Math.Min(Math.Max(0, priority), max)) : MessageRowsRank(0);
 
     internal MessageToStore Prepare(QueueDefinition definition, PublishMessage message, string exchange, string routingKey, DateTimeOffset now)

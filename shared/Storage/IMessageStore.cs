@@ -14,6 +14,9 @@ public interface IMessageStore
     /// <summary>The first <paramref name="take"/> ready entries: highest priority, then oldest.</summary>
     Task<IReadOnlyList<IndexEntry>> ListReadyAsync(QueuePartition partition, int take, CancellationToken cancellationToken = default);
 
+    /// <summary>Up to <paramref name="max"/> ready entries in queue order, over as many pages as needed (length limits).</summary>
+    Task<IReadOnlyList<IndexEntry>> ScanReadyAsync(QueuePartition partition, int max, CancellationToken cancellationToken = default);
+
     /// <summary>Leases the given ready entries until <paramref name="visibleUntil"/> in one transaction per
     /// attempt; entries another receiver took first come back as lost.</summary>
     Task<LeaseAttempt> LeaseAsync(QueuePartition partition, IReadOnlyList<IndexEntry> picks, DateTimeOffset visibleUntil, CancellationToken cancellationToken = default);

@@ -99,6 +99,18 @@ public sealed class TableMessageStore(TableClient table, TimeProvider time) : IM
         return rows.Select(r => ToIndexEntry(r)).ToList();
     }
 
+    public async Task<IReadOnlyList<IndexEntry>> ScanReadyAsync(QueuePartition partition, int max, CancellationToken cancellationToken = default)
+    {
+        var result = new List<IndexEntry>();
+        if (max <= 0) return result;
+        await foreach (var row in Query(RangeFilter(partition, ReadyFrom, ReadyTo), IndexColumns, cancellationToken))
+        {
+            result.Add(ToIndexEntry(row));
+            if (result.Count >= max) break;
+        }
+        return result;
+    }
+
     public async Task<LeaseAttempt> LeaseAsync(QueuePartition partition, IReadOnlyList<IndexEntry> picks, DateTimeOffset visibleUntil, CancellationToken cancellationToken = default)
     {
         var leases = picks.Select(entry =>

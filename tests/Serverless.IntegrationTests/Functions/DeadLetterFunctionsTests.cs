@@ -93,4 +93,54 @@ public sealed class DeadLetterFunctionsTests(ServiceFixture fixture)
         var peeked = await client.PeekAsync(dead, "deadLettered");
         Assert.Empty(peeked); // leased by the receive above
     }
+
+    [Fact]
+    public async Task DropHead_overflow_dead_letters_the_oldest_with_reason_maxlen()
+    {
+        var (work, dead) = await DeclarePairAsync(new { maxLength = 2 });
+        foreach (var body in new[] { "1", "2", "3" }) await client.PublishTextAsync(work, body);
+        Assert.Equal(new[] { "2", "3" }, (await client.ReceiveAsync(work, maxMessages: 10)).Bodies());
+        var letter = await client.ReceiveOneAsync(dead);
+        Assert.Equal("1", letter.Str("body"));
+        Assert.Equal("maxlen", Death(letter).Str("reason"));
+    }
+
+    [Fact]
+    public async Task RejectPublish_overflow_rejects_what_does_not_fit_and_keeps_the_rest()
+    {
+        var queue = await client.DeclareQueueAsync(new { maxLength = 2, overflow = "rejectPublish" });
+        var results = (await client.PostJsonAsync($"{ApiClient.QueuePath(queue)}/publish",
+            new { messages = new[] { new { body = "1" }, new { body = "2" }, new { body = "3" } } }).ExpectAsync(HttpStatusCode.OK))
+            .GetProperty("results").EnumerateArray().Select(r => r.Str("status")).ToArray();
+        Assert.Equal(new[] { "enqueued", "enqueued", "rejected" }, results);
+        Assert.Equal(2, (await client.CountsAsync(queue)).Total);
+    }
+
+    [Fact]
+    public async Task RejectPublishDlx_overflow_dead_letters_the_refused_message()
+    {
+        var (work, dead) = await DeclarePairAsync(new { maxLengthBytes = 5, overflow = "rejectPublishDlx" });
+        await client.PublishTextAsync(work, "12345");
+        var refused = (await client.PostJsonAsync($"{ApiClient.QueuePath(work)}/publish", new { body = "6" }).ExpectAsync(HttpStatusCode.OK)).GetProperty("results")[0];
+        Assert.Equal("rejected", refused.Str("status"));
+        var letter = await client.ReceiveOneAsync(dead);
+        Assert.Equal("6", letter.Str("body"));
+        Assert.Equal("maxlen", Death(letter).Str("reason"));
+        Assert.Equal(1, (await client.CountsAsync(work)).Total);
+    }
+
+    [Fact]
+    public async Task Queue_unused_for_its_expiry_is_deleted()
+    {
+        var queue = await client.DeclareQueueAsync(new { expiresSeconds = 1 });
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
+        HttpStatusCode status;
+        do
+        {
+            await Task.Delay(1000);
+            status = (await client.GetAsync(ApiClient.QueuePath(queue))).StatusCode;
+        }
+        while (status == HttpStatusCode.OK && DateTimeOffset.UtcNow < deadline);
+        Assert.Equal(HttpStatusCode.NotFound, status);
+    }
 }
