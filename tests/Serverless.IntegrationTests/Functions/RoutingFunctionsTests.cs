@@ -99,7 +99,7 @@ public sealed class RoutingFunctionsTests(ServiceFixture fixture)
     }
 
     [Fact]
-    public async Task Policy_applies_at_once_to_an_existing_queue_and_its_own_arguments_win()
+    public async Task Policy_applies_changes_and_goes_at_once_on_an_existing_queue_and_its_own_arguments_win()
     {
         var queue = await client.DeclareQueueAsync(new { maxPriority = 3 });
         var policy = $"p-{Guid.NewGuid():N}";
@@ -109,6 +109,10 @@ public sealed class RoutingFunctionsTests(ServiceFixture fixture)
         Assert.Equal(policy, info.Str("policy"));
         Assert.Equal(7, info.GetProperty("effectiveArguments").GetProperty("deliveryLimit").GetInt32());
         Assert.Equal(3, info.GetProperty("effectiveArguments").GetProperty("maxPriority").GetInt32());
+
+        await client.PutJsonAsync($"{ApiClient.VhostPath("default")}/policies/{policy}",
+            new { pattern = $"^{queue}$", applyTo = "queues", priority = 1, definition = new { deliveryLimit = 4 } }).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(4, (await client.GetQueueAsync(queue)).GetProperty("effectiveArguments").GetProperty("deliveryLimit").GetInt32());
 
         await client.DeleteAsync($"{ApiClient.VhostPath("default")}/policies/{policy}").ExpectAsync(HttpStatusCode.NoContent);
         info = await client.GetQueueAsync(queue);
