@@ -15,7 +15,6 @@ public sealed class ServiceProcess : IAsyncDisposable
     private const int OutputLinesKept = 2000;
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(15);
-    private static readonly TimeSpan KillWait = TimeSpan.FromSeconds(10);
 
     // Inherited settings that would make the child listen somewhere other than the port chosen here.
     private static readonly string[] InheritedUrlVariables =
@@ -23,13 +22,12 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     private readonly Process _process;
     private readonly ProcessOutputTail _output;
-    private readonly Lock _stopGate = new();
-    private Task? _stopping;
-    private bool _disposed;
+    private readonly ChildProcess _lifecycle;
 
     private ServiceProcess(Process process, ProcessOutputTail output, Uri baseAddress, string adminKey)
     {
         _process = process;
+        _lifecycle = new ChildProcess(process);
         _output = output;
         ProcessId = process.Id;
         BaseAddress = baseAddress;
@@ -46,16 +44,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>The last lines the service wrote to stdout and stderr.</summary>
     public IReadOnlyList<string> OutputLines => _output.Snapshot();
 
-    public bool HasExited
-    {
-        get
-        {
-            lock (_stopGate)
-            {
-                return _disposed || _process.HasExited;
-            }
-        }
-    }
+    public bool HasExited => _lifecycle.HasExited;
 
     /// <summary>Starts <c>dotnet Serverless.Functions.dll</c> and returns once it answers HTTP
     /// (<c>GET /api/health</c>, or <c>GET /</c> as a custom handler) with any status.</summary>
@@ -126,43 +115,13 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// exited within 15 s. Safe to call more than once.</summary>
     public Task StopAsync()
     {
-        lock (_stopGate)
-        {
-            return _stopping ??= StopCoreAsync();
-        }
+        return _lifecycle.StopAsync(StopGrace);
     }
 
     /// <summary>Ends the service at once with SIGKILL, as a crashed host would, and waits until it is gone.</summary>
-    public void KillHard()
-    {
-        lock (_stopGate)
-        {
-            if (_disposed)
-            {
-                return;
-            }
+    public void KillHard() => _lifecycle.KillHard();
 
-            _stopping ??= Task.CompletedTask;
-            if (!_process.HasExited)
-            {
-                UnixSignals.Kill(ProcessId);
-                _process.WaitForExit(KillWait);
-            }
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await StopAsync();
-        lock (_stopGate)
-        {
-            if (!_disposed)
-            {
-                _disposed = true;
-                _process.Dispose();
-            }
-        }
-    }
+    public ValueTask DisposeAsync() => _lifecycle.DisposeAsync(StopGrace);
 
     private static string NewAdminKey() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 
@@ -251,34 +210,5 @@ public sealed class ServiceProcess : IAsyncDisposable
 
             await Task.Delay(PollInterval, cancellationToken);
         }
-    }
-
-    private async Task StopCoreAsync()
-    {
-        if (!_process.HasExited)
-        {
-            UnixSignals.Terminate(ProcessId);
-            using var grace = new CancellationTokenSource(StopGrace);
-            try
-            {
-                await _process.WaitForExitAsync(grace.Token);
-                return;
-            }
-            catch (OperationCanceledException)
-            {
-                // Still running after the grace period: a hung service must not outlive the test run.
-            }
-
-            try
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-            catch (InvalidOperationException)
-            {
-                // It exited between the check and the kill.
-            }
-        }
-
-        await _process.WaitForExitAsync();
     }
 }

@@ -17,19 +17,17 @@ public sealed class AzuriteProcess : IAsyncDisposable
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan DefaultStopTimeout = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan KillWait = TimeSpan.FromSeconds(10);
 
     private readonly Process _process;
     private readonly ProcessOutputTail _output;
-    private readonly Lock _stopGate = new();
+    private readonly ChildProcess _lifecycle;
     private volatile bool _queueListening;
     private volatile bool _tableListening;
-    private Task? _stopping;
-    private bool _disposed;
 
     private AzuriteProcess(Process process, ProcessOutputTail output, int blobPort, int queuePort, int tablePort)
     {
         _process = process;
+        _lifecycle = new ChildProcess(process);
         _output = output;
         ProcessId = process.Id;
         BlobPort = blobPort;
@@ -54,16 +52,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
     public string ConnectionString { get; }
 
     /// <summary>True once the process has ended (or this object was disposed).</summary>
-    public bool HasExited
-    {
-        get
-        {
-            lock (_stopGate)
-            {
-                return _disposed || _process.HasExited;
-            }
-        }
-    }
+    public bool HasExited => _lifecycle.HasExited;
 
     /// <summary>The last lines Azurite wrote to stdout and stderr.</summary>
     public IReadOnlyList<string> Output => _output.Snapshot();
@@ -98,43 +87,13 @@ public sealed class AzuriteProcess : IAsyncDisposable
     /// within <paramref name="timeout"/> (default 10 s). Safe to call more than once.</summary>
     public Task StopAsync(TimeSpan? timeout = null)
     {
-        lock (_stopGate)
-        {
-            return _stopping ??= StopCoreAsync(timeout ?? DefaultStopTimeout);
-        }
+        return _lifecycle.StopAsync(timeout ?? DefaultStopTimeout);
     }
 
     /// <summary>Ends Azurite at once with SIGKILL, losing its unflushed writes, as a crashed region would.</summary>
-    public void KillHard()
-    {
-        lock (_stopGate)
-        {
-            if (_disposed)
-            {
-                return;
-            }
+    public void KillHard() => _lifecycle.KillHard();
 
-            _stopping ??= Task.CompletedTask;
-            if (!_process.HasExited)
-            {
-                UnixSignals.Kill(ProcessId);
-                _process.WaitForExit(KillWait);
-            }
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await StopAsync();
-        lock (_stopGate)
-        {
-            if (!_disposed)
-            {
-                _disposed = true;
-                _process.Dispose();
-            }
-        }
-    }
+    public ValueTask DisposeAsync() => _lifecycle.DisposeAsync(DefaultStopTimeout);
 
     private static async Task<AzuriteProcess?> TryStartAsync(
         string script, string? location, bool lastAttempt, CancellationToken cancellationToken)
@@ -265,34 +224,5 @@ public sealed class AzuriteProcess : IAsyncDisposable
         {
             _tableListening = true;
         }
-    }
-
-    private async Task StopCoreAsync(TimeSpan timeout)
-    {
-        if (!_process.HasExited)
-        {
-            UnixSignals.Terminate(ProcessId);
-            using var grace = new CancellationTokenSource(timeout);
-            try
-            {
-                await _process.WaitForExitAsync(grace.Token);
-                return;
-            }
-            catch (OperationCanceledException)
-            {
-                // Still running after the grace period: a hung emulator must not hold its ports forever.
-            }
-
-            try
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-            catch (InvalidOperationException)
-            {
-                // It exited between the check and the kill.
-            }
-        }
-
-        await _process.WaitForExitAsync();
     }
 }
