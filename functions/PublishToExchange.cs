@@ -12,7 +12,7 @@ public sealed class PublishToExchange(Publisher publisher) : IHttpFunction
         var (vhost, exchange) = (context.RouteName("vhost"), context.RouteName("exchange"));
         var request = await context.ReadJsonAsync<PublishRequest>(cancellationToken: cancellationToken);
         var response = await publisher.PublishToExchangeAsync(vhost, exchange, request.Messages!, cancellationToken);
-        return response.Results.All(r => r.Status is PublishStatus.Enqueued or PublishStatus.Duplicate)
+        return response.AllConfirmed
             ? Results.Json(response, statusCode: StatusCodes.Status201Created)
             : Results.Ok(response);
     }

@@ -12,7 +12,7 @@ public sealed class PublishToQueue(Publisher publisher) : IHttpFunction
         var (vhost, queue) = (context.RouteName("vhost"), context.RouteName("queue"));
         var request = await context.ReadJsonAsync<PublishRequest>(cancellationToken: cancellationToken);
         var response = await publisher.PublishToQueueAsync(vhost, queue, request.Messages!, cancellationToken);
-        return response.Results.All(r => r.Status is PublishStatus.Enqueued or PublishStatus.Duplicate)
+        return response.AllConfirmed
             ? Results.Json(response, statusCode: StatusCodes.Status201Created)
             : Results.Ok(response);
     }

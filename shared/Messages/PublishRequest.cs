@@ -35,7 +35,12 @@ public enum PublishStatus { Enqueued, Duplicate, Unroutable, Dropped, Rejected }
 
 public sealed record PublishResult(string MessageId, PublishStatus Status, IReadOnlyList<string> Queues);
 
-public sealed record PublishResponse(IReadOnlyList<PublishResult> Results);
+public sealed record PublishResponse(IReadOnlyList<PublishResult> Results)
+{
+    /// <summary>Every message is durable (enqueued now, or already within the dedup window): answered 201.</summary>
+    [JsonIgnore]
+    public bool AllConfirmed => Results.All(r => r.Status is PublishStatus.Enqueued or PublishStatus.Duplicate);
+}
 
 internal sealed class PublishRequestConverter : JsonConverter<PublishRequest>
 {
