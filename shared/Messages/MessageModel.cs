@@ -78,6 +78,10 @@ public sealed record IndexEntry
     public DateTimeOffset? VisibleUntil { get; init; }
     public string? LastLeaseId { get; init; }
     public required IndexState State { get; init; }
+
+    /// <summary>The message itself when the index row carries a copy of it (small messages, as published),
+    /// so receive delivers it without reading the message row; null otherwise.</summary>
+    public MessageContent? Content { get; init; }
 }
 
 /// <summary>What addresses one lease of one message inside its partition; a receipt is this plus

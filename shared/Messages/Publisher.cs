@@ -15,7 +15,7 @@ public sealed class Publisher(IMessageStore store, QueueDirectory directory, Vho
         var definition = await directory.GetQueueAsync(vhost, queue, cancellationToken);
         await usage.TouchAsync(definition, cancellationToken);
         var now = time.GetUtcNow();
-        var prepared = messages.Select(m => Prepare(definition, m, exchange: "", routingKey: m.RoutingKey ?? queue, now)).ToList();
+        var prepared = messages.Select(m => Prepare(definition, m, m.MessageId ?? NewMessageId(), exchange: "", routingKey: m.RoutingKey ?? queue, now)).ToList();
         var statuses = await AppendAsync(definition, prepared, cancellationToken);
         signals.Notify(vhost, queue);
         return new PublishResponse(prepared.Select((p, i) => new PublishResult(p.Content.MessageId, statuses[i], statuses[i] == PublishStatus.Rejected ? [] : [queue])).ToList());
@@ -42,12 +42,12 @@ public sealed class Publisher(IMessageStore store, QueueDirectory directory, Vho
             }
         }
         // One message id per message across all its copies, so each queue's dedup window sees the same id.
-        var ids = messages.Select(m => m.MessageId ?? Guid.NewGuid().ToString("N")).ToArray();
+        var ids = messages.Select(m => m.MessageId ?? NewMessageId()).ToArray();
         var statuses = messages.Select(_ => new Dictionary<string, PublishStatus>()).ToArray();
         await Task.WhenAll(perQueue.Select(async pair =>
         {
             var definition = await directory.GetQueueAsync(vhost, pair.Key, cancellationToken);
-            var prepared = pair.Value.Select(i => Prepare(definition, messages[i] with { MessageId = ids[i] }, exchange, messages[i].RoutingKey ?? "", now)).ToList();
+            var prepared = pair.Value.Select(i => Prepare(definition, messages[i], ids[i], exchange, messages[i].RoutingKey ?? "", now)).ToList();
             var appended = await AppendAsync(definition, prepared, cancellationToken);
             lock (statuses)
             {
@@ -100,7 +100,11 @@ public sealed class Publisher(IMessageStore store, QueueDirectory directory, Vho
     internal static int RankOf(QueueDefinition queue, int priority) =>
         queue.Effective.MaxPriority is int max ? MessageRowsRank(Math.Min(Math.Max(0, priority), max)) : MessageRowsRank(0);
 
-    internal MessageToStore Prepare(QueueDefinition definition, PublishMessage message, string exchange, string routingKey, DateTimeOffset now)
+    private static string NewMessageId() => Guid.NewGuid().ToString("N");
+
+    /// <summary>Only a message id the client chose takes a dedup row: a retry can only repeat an id the
+    /// client knows, and one generated here is unique (a row for it would be a third write per message).</summary>
+    internal MessageToStore Prepare(QueueDefinition definition, PublishMessage message, string messageId, string exchange, string routingKey, DateTimeOffset now)
     {
         var arguments = definition.Effective;
         var body = message.BodyEncoding == BodyEncoding.Base64
@@ -111,7 +115,7 @@ public sealed class Publisher(IMessageStore store, QueueDirectory directory, Vho
         var delay = message.DelaySeconds is int seconds ? TimeSpan.FromSeconds(seconds) : arguments.DefaultDelay;
         var content = new MessageContent
         {
-            MessageId = message.MessageId ?? Guid.NewGuid().ToString("N"),
+            MessageId = messageId,
             Body = body,
             BodyEncoding = message.BodyEncoding ?? BodyEncoding.Utf8,
             ContentType = message.ContentType,
@@ -129,7 +133,7 @@ public sealed class Publisher(IMessageStore store, QueueDirectory directory, Vho
             rank,
             ExpiresAt: message.TtlSeconds is int ttl ? now.AddSeconds(ttl) : null,
             VisibleAt: delay > TimeSpan.Zero ? now + delay : null,
-            DeduplicateUntil: arguments.DeduplicationWindow > TimeSpan.Zero ? now + arguments.DeduplicationWindow : null);
+            DeduplicateUntil: message.MessageId is not null && arguments.DeduplicationWindow > TimeSpan.Zero ? now + arguments.DeduplicationWindow : null);
     }
 
     /// <summary>Rank 0 is delivered first: rank = 9 - priority.</summary>

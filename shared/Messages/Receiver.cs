@@ -8,7 +8,7 @@ namespace Serverless.Messages;
 
 /// <summary>Receives messages with a lease. One receive costs O(maxMessages) storage requests: a query
 /// for the first ready index rows, one transaction that moves the chosen ones to leased, and a point
-/// read per message body — independent of queue depth and of how many messages are in flight.</summary>
+/// read per message whose ready row does not carry it — independent of queue depth and of how many messages are in flight.</summary>
 public sealed class Receiver(IMessageStore store, QueueDirectory directory, QueueSignals signals, MessageMover mover, QueueUsage usage, TimeProvider time, IOptions<EngineOptions> options)
 {
     private const int MaxLeaseAttempts = 6;
@@ -87,10 +87,15 @@ public sealed class Receiver(IMessageStore store, QueueDirectory directory, Queu
             candidates = candidates.Except(picks).ToList();
         }
         if (leased.Count == 0) return [];
-        var contents = await store.ReadAsync(partition, leased.Select(l => l.Token.Sequence).ToList(), cancellationToken);
-        return leased.Zip(contents)
-            .Where(pair => pair.Second is not null)
-            .Select(pair => Deliver(partition.Shard, pair.First, pair.Second!))
+        // Messages published small come with their ready row; the others (large, or back from a lease or a delay) are read.
+        var unread = leased.Where(l => l.Entry.Content is null).ToList();
+        var read = unread.Count == 0 ? []
+            : (await store.ReadAsync(partition, unread.Select(l => l.Token.Sequence).ToList(), cancellationToken))
+                .Zip(unread, (content, lease) => (lease.Token, content)).ToDictionary(p => p.Token, p => p.content);
+        return leased
+            .Select(l => (Lease: l, Content: l.Entry.Content ?? read.GetValueOrDefault(l.Token)))
+            .Where(pair => pair.Content is not null)
+            .Select(pair => Deliver(partition.Shard, pair.Lease, pair.Content!))
             .ToList();
     }
 

@@ -12,11 +12,18 @@ namespace Serverless.Storage.Tables;
 /// <c>m:{seq}</c> the message; <c>r:{rank}:{seq}</c> ready index, rank 0 = highest priority;
 /// <c>v:{dueTicks}:{seq}:{leaseId}</c> invisible index (leased, or delayed with an empty lease id);
 /// <c>d:{messageId}</c> dedup window. Index rows carry the counters receive needs; the message row
-/// is written once and deleted once.</summary>
+/// is written once and deleted once. The ready row written at publish also carries a copy of a small
+/// message (<see cref="InlineContentMaxBytes"/>), so receive delivers it from the ready query alone; rows
+/// written later (released, requeued, delayed) do not, and receive reads those messages' rows.</summary>
 internal static class MessageRows
 {
     public const int MaxRank = 9;
     private const int BodyChunk = 64 * 1024;
+
+    /// <summary>Largest message (body, headers and deaths) copied into its ready row. Every receive's ready
+    /// query returns up to 2 × maxMessages × receivers rows, so each inlined byte is read by several receives;
+    /// 4 KiB keeps that query small while covering the usual JSON message of a web app.</summary>
+    public const int InlineContentMaxBytes = 4 * 1024;
 
     public static string PartitionKey(QueuePartition partition) =>
         $"{partition.Vhost}|{partition.Queue}|{partition.Shard.ToString("D2", CultureInfo.InvariantCulture)}";
@@ -37,21 +44,35 @@ internal static class MessageRows
 
     public static readonly string[] MoveColumns = [.. IndexColumns, "Reason", "RedriveTo"];
 
+    private static readonly string[] ContentColumns =
+        ["BodyEncoding", "BodyLength", "Priority", "Exchange", "RoutingKey", "ContentType", "CorrelationId", "ReplyTo", "Headers", "Deaths", "Body0"];
+
+    /// <summary>What the receive query reads: the index and, where the row carries it, the message.</summary>
+    public static readonly string[] ReadyColumns = [.. IndexColumns, .. ContentColumns];
+
     public static string RangeFilter(QueuePartition partition, string from, string to) =>
         TableClient.CreateQueryFilter($"PartitionKey eq {PartitionKey(partition)} and RowKey ge {from} and RowKey lt {to}");
 
-    public static TableEntity Message(QueuePartition partition, string sequence, MessageContent content)
+    public static TableEntity Message(QueuePartition partition, string sequence, MessageContent content) =>
+        WithContent(new TableEntity(PartitionKey(partition), MessageKey(sequence)), content);
+
+    /// <summary>A ready row that carries its message, or null when the message is too large to inline.</summary>
+    public static TableEntity? ReadyWithContent(QueuePartition partition, string rowKey, IndexEntry entry, MessageContent content) =>
+        InlineSize(content) <= InlineContentMaxBytes ? WithContent(Index(partition, rowKey, entry), content) : null;
+
+    private static long InlineSize(MessageContent content) =>
+        content.Body.Length + (content.Headers is { Count: > 0 } ? JsonSerializer.Serialize(content.Headers, ApiJson.Options).Length : 0)
+        + (content.Deaths.Count > 0 ? JsonSerializer.Serialize(content.Deaths, ApiJson.Options).Length : 0);
+
+    private static TableEntity WithContent(TableEntity entity, MessageContent content)
     {
-        var entity = new TableEntity(PartitionKey(partition), MessageKey(sequence))
-        {
-            ["MessageId"] = content.MessageId,
-            ["BodyEncoding"] = content.BodyEncoding.ToString(),
-            ["BodyLength"] = content.Body.Length,
-            ["Priority"] = content.Priority,
-            ["Exchange"] = content.Exchange,
-            ["RoutingKey"] = content.RoutingKey,
-            ["EnqueuedAt"] = content.EnqueuedAt.UtcTicks,
-        };
+        entity["MessageId"] = content.MessageId;
+        entity["BodyEncoding"] = content.BodyEncoding.ToString();
+        entity["BodyLength"] = content.Body.Length;
+        entity["Priority"] = content.Priority;
+        entity["Exchange"] = content.Exchange;
+        entity["RoutingKey"] = content.RoutingKey;
+        entity["EnqueuedAt"] = content.EnqueuedAt.UtcTicks;
         if (content.ContentType is not null) entity["ContentType"] = content.ContentType;
         if (content.CorrelationId is not null) entity["CorrelationId"] = content.CorrelationId;
         if (content.ReplyTo is not null) entity["ReplyTo"] = content.ReplyTo;
@@ -144,6 +165,7 @@ internal static class MessageRows
             VisibleUntil = visibleUntil,
             LastLeaseId = entity.GetString("ExpiredLeaseId"),
             State = state,
+            Content = entity.GetString("BodyEncoding") is null ? null : ToContent(entity),
         };
     }
 

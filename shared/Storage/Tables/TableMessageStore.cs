@@ -61,10 +61,13 @@ public sealed class TableMessageStore(TableClient table, TimeProvider time) : IM
         var indexKey = m.VisibleAt is { } visibleAt && visibleAt > m.Content.EnqueuedAt
             ? InvisibleKey(visibleAt.UtcTicks, m.Sequence, "")
             : ReadyKey(m.PriorityRank, m.Sequence);
+        var indexRow = indexKey.StartsWith(ReadyFrom, StringComparison.Ordinal)
+            ? ReadyWithContent(partition, indexKey, entry, m.Content) ?? Index(partition, indexKey, entry)
+            : Index(partition, indexKey, entry);
         var actions = new List<TableTransactionAction>
         {
             new(TableTransactionActionType.Add, MessageRows.Message(partition, m.Sequence, m.Content)),
-            new(TableTransactionActionType.Add, Index(partition, indexKey, entry)),
+            new(TableTransactionActionType.Add, indexRow),
         };
         if (m.DeduplicateUntil is { } until)
         {
@@ -95,7 +98,7 @@ public sealed class TableMessageStore(TableClient table, TimeProvider time) : IM
 
     public async Task<IReadOnlyList<IndexEntry>> ListReadyAsync(QueuePartition partition, int take, CancellationToken cancellationToken = default)
     {
-        var rows = await FirstPageAsync(partition, RangeFilter(partition, ReadyFrom, ReadyTo), take, cancellationToken);
+        var rows = await FirstPageAsync(RangeFilter(partition, ReadyFrom, ReadyTo), take, ReadyColumns, cancellationToken);
         return rows.Select(r => ToIndexEntry(r)).ToList();
     }
 
@@ -359,11 +362,11 @@ public sealed class TableMessageStore(TableClient table, TimeProvider time) : IM
         return response.HasValue ? response.Value : null;
     }
 
-    private async Task<List<TableEntity>> FirstPageAsync(QueuePartition partition, string filter, int take, CancellationToken cancellationToken)
+    private async Task<List<TableEntity>> FirstPageAsync(string filter, int take, string[] select, CancellationToken cancellationToken)
     {
         return await StorageErrors.TranslateAsync(async () =>
         {
-            await foreach (var page in table.QueryAsync<TableEntity>(filter, take, IndexColumns, cancellationToken).AsPages(pageSizeHint: take))
+            await foreach (var page in table.QueryAsync<TableEntity>(filter, take, select, cancellationToken).AsPages(pageSizeHint: take))
             {
                 return page.Values.Take(take).ToList();
             }

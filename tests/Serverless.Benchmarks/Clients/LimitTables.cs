@@ -12,6 +12,9 @@ public sealed class LimitTables
 {
     public const int MaxActions = 100;
     private const int BodyChunk = 64 * 1024;
+
+    /// <summary>As the service's <c>MessageRows.InlineContentMaxBytes</c>.</summary>
+    public const int InlineContentMaxBytes = 4 * 1024;
     private readonly string body;
     private readonly byte[] bodyBytes;
 
@@ -49,8 +52,10 @@ public sealed class LimitTables
     public static string NewSequence() =>
         DateTimeOffset.UtcNow.UtcTicks.ToString("D19", CultureInfo.InvariantCulture) + Guid.NewGuid().ToString("N")[..10];
 
-    /// <summary>The rows a publish writes per message: message, ready index, dedup, and in the primary the
-    /// replication outbox row (DESIGN.md, invariant 1). The secondary of a sync queue gets the first three.</summary>
+    /// <summary>The rows a publish writes per message: message, ready index (carrying a copy of a small
+    /// message, as the service's does), and in the primary the replication outbox row (DESIGN.md, invariant 1).
+    /// No dedup row: the benchmark's messages have no client-chosen id, and the service writes none for those.
+    /// The secondary of a sync queue gets the first two.</summary>
     public IEnumerable<TableTransactionAction> PublishActions(string partition, string sequence, bool primary)
     {
         var now = DateTimeOffset.UtcNow.UtcTicks;
@@ -60,17 +65,21 @@ public sealed class LimitTables
             ["MessageId"] = messageId, ["BodyEncoding"] = "Utf8", ["BodyLength"] = body.Length, ["Priority"] = 0,
             ["Exchange"] = "", ["RoutingKey"] = "bench", ["EnqueuedAt"] = now,
         };
+        var ready = new TableEntity(partition, "r:9:" + sequence)
+        {
+            ["Seq"] = sequence, ["MessageId"] = messageId, ["Rank"] = 9, ["DeliveryCount"] = 0, ["EnqueuedAt"] = now,
+            ["Size"] = body.Length, ["LeaseId"] = "",
+        };
         for (var chunk = 0; chunk * BodyChunk < bodyBytes.Length; chunk++)
         {
             message["Body" + chunk] = bodyBytes.AsSpan(chunk * BodyChunk, Math.Min(BodyChunk, bodyBytes.Length - chunk * BodyChunk)).ToArray();
         }
-        yield return Add(message);
-        yield return Add(new TableEntity(partition, "r:9:" + sequence)
+        if (bodyBytes.Length <= InlineContentMaxBytes)
         {
-            ["Seq"] = sequence, ["MessageId"] = messageId, ["Rank"] = 9, ["DeliveryCount"] = 0, ["EnqueuedAt"] = now,
-            ["Size"] = body.Length, ["LeaseId"] = "",
-        });
-        yield return Add(new TableEntity(partition, "d:" + messageId) { ["Seq"] = sequence, ["ExpiresAt"] = now + TimeSpan.TicksPerMinute * 5 });
+            foreach (var (name, value) in message.Where(p => p.Key is not ("PartitionKey" or "RowKey" or "odata.etag" or "Timestamp"))) ready[name] = value;
+        }
+        yield return Add(message);
+        yield return Add(ready);
         if (primary) yield return Add(new TableEntity(partition, "o:1:" + sequence) { ["Seq"] = sequence, ["Op"] = "publish" });
     }
 
@@ -83,7 +92,9 @@ public sealed class LimitTables
         foreach (var primary in sync ? [true, false] : new[] { true })
         {
             var table = primary ? tables.Primary : tables.Secondary;
-            var perTransaction = Math.Min(MaxActions / (primary ? 4 : 3), Math.Max(1, 3_000_000 / (bodyBytes.Length * 4 / 3 + 1024)));
+            var rowsPerMessage = primary ? 3 : 2;
+            var bytesPerMessage = (bodyBytes.Length <= InlineContentMaxBytes ? 2 : 1) * (bodyBytes.Length * 4 / 3 + 1024);
+            var perTransaction = Math.Min(MaxActions / rowsPerMessage, Math.Max(1, 3_000_000 / bytesPerMessage));
             foreach (var partition in messages.GroupBy(m => m.Partition))
             {
                 foreach (var chunk in partition.Chunk(perTransaction))

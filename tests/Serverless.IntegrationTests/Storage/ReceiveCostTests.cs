@@ -34,9 +34,33 @@ public sealed class ReceiveCostTests(AzuriteRegionsFixture regions) : IClassFixt
             var shallow = await CountReceiveAsync(receiver, counter, "shallow", maxMessages);
             var deep = await CountReceiveAsync(receiver, counter, "deep", maxMessages);
             Assert.Equal(shallow, deep);
-            // One ready-index query, one lease transaction, one body read per message.
-            Assert.Equal(2 + maxMessages, deep);
+            // One ready-index query and one lease transaction: small messages ride in their ready rows.
+            Assert.Equal(2, deep);
         }
+    }
+
+    [Fact]
+    public async Task Receive_reads_the_message_row_only_of_messages_too_large_to_ride_in_their_ready_row()
+    {
+        var counter = new CountingPolicy();
+        await using var engine = await EngineHost.StartAsync(regions, [new("Engine:DefinitionCacheTtl", "00:01:00")], counter);
+        var queues = engine.Get<QueueService>();
+        var publisher = engine.Get<Publisher>();
+        var receiver = engine.Get<Receiver>();
+        await queues.DeclareAsync("default", "mixed", QueueArguments.None);
+        var small = new string('s', 100);
+        var large = new string('L', 5 * 1024);
+        var published = await publisher.PublishToQueueAsync("default", "mixed",
+            [.. Enumerable.Range(0, 5).SelectMany(_ => new[] { new PublishMessage { Body = small }, new PublishMessage { Body = large } })]);
+        Assert.All(published.Results, r => Assert.Equal(PublishStatus.Enqueued, r.Status));
+
+        counter.Reset();
+        var received = await receiver.ReceiveAsync("default", "mixed", new ReceiveRequest { MaxMessages = 10, VisibilityTimeoutSeconds = 3600 });
+
+        Assert.Equal(10, received.Messages.Count);
+        Assert.Equal(5, received.Messages.Count(m => m.Body == small));
+        Assert.Equal(5, received.Messages.Count(m => m.Body == large));
+        Assert.Equal(2 + 5, counter.Count); // query, lease transaction, one read per large message
     }
 
     private static async Task<long> CountReceiveAsync(Receiver receiver, CountingPolicy counter, string queue, int maxMessages)
