@@ -1,41 +1,83 @@
 using Serverless.Benchmarks.Clients;
 using Serverless.Benchmarks.Reporting;
+using Serverless.Benchmarks.Scenarios;
 
 namespace Serverless.Benchmarks;
 
-/// <summary>What a scenario runs against and where it records what it measured.</summary>
-public sealed class BenchContext(BenchmarkOptions options, BenchEnvironment environment)
+/// <summary>What a scenario runs against and where it records what it measured. Each measured case starts
+/// on a fresh environment (<see cref="FreshEnvironmentAsync"/>): Azurite scans a whole table on every query,
+/// so rows an earlier case left behind would slow the next one, which Azure, indexing by partition, would not.</summary>
+public sealed class BenchContext(BenchmarkOptions options, BenchRecord record) : IAsyncDisposable
 {
     public static readonly string[] Modes = ["sync", "async"];
 
-    private readonly List<ScenarioResult> results = [];
-    private readonly List<AccountingResult> accounting = [];
+    private BenchEnvironment? environment;
+    private LimitTables? limit;
 
     public BenchmarkOptions Options { get; } = options;
-    public BenchEnvironment Environment { get; } = environment;
+    public BenchEnvironment Environment => environment ?? throw new InvalidOperationException("No environment: call FreshEnvironmentAsync first.");
     public ServiceClient Service => Environment.Client;
-    public LimitTables Limit { get; } = new(environment.Primary.ConnectionString, environment.Secondary.ConnectionString, options.MessageSize);
-    public SoakResult? Soak { get; set; }
+    public LimitTables Limit => limit ?? throw new InvalidOperationException("No environment: call FreshEnvironmentAsync first.");
+    public SoakResult? Soak { get => record.Soak; set => record.Soak = value; }
 
     /// <summary>The RabbitMQ peer when <c>--peer rabbitmq</c> was given and it is installed; else why not.</summary>
     public Peers.RabbitMqBroker? RabbitMq { get; init; }
     public string RabbitMqSkipped { get; init; } = "skipped: run with --peer rabbitmq";
 
-    public IReadOnlyList<ScenarioResult> Results => results;
-    public IReadOnlyList<AccountingResult> Accounting => accounting;
+    /// <summary>Where each environment's service appends its last log lines.</summary>
+    public string? ServiceLog { get; init; }
 
     /// <summary>A queue or table name no earlier scenario used.</summary>
     public static string UniqueName(string prefix) => prefix + Guid.NewGuid().ToString("N")[..8];
 
+    /// <summary>Stops the current environment (keeping its memory figures) and starts and warms up a new one:
+    /// two in-memory Azurite regions and the Release service on them.</summary>
+    public async Task FreshEnvironmentAsync(string label, CancellationToken cancellationToken)
+    {
+        await CloseEnvironmentAsync();
+        Console.WriteLine($"  [{label}] fresh Azurite regions and service, warming up…");
+        environment = await BenchEnvironment.StartAsync(Options, cancellationToken);
+        if (ServiceLog is not null) environment.KeepServiceLog(ServiceLog, label);
+        limit = new LimitTables(environment.Primary.ConnectionString, environment.Secondary.ConnectionString, Options.MessageSize);
+        await new Warmup().RunAsync(this, cancellationToken);
+    }
+
     public void Record(ScenarioResult result)
     {
-        results.Add(result);
+        record.Results.Add(result);
         Console.WriteLine("  " + MarkdownReport.Describe(result));
     }
 
     public void Record(AccountingResult result)
     {
-        accounting.Add(result);
+        record.Accounting.Add(result);
         Console.WriteLine($"  storage requests/msg {result.Mode} batch {result.Batch}: publish {result.Publish:0.##}, receive {result.Receive:0.##}, ack {result.Ack:0.##}, lifecycle {result.Lifecycle:0.##}");
     }
+
+    /// <summary>Stops the current environment, so that a peer measured on its own (RabbitMQ) has the machine to itself.</summary>
+    public Task StopEnvironmentAsync() => CloseEnvironmentAsync();
+
+    public ValueTask DisposeAsync() => new(CloseEnvironmentAsync());
+
+    private async Task CloseEnvironmentAsync()
+    {
+        if (environment is null) return;
+        record.PeakMb = Math.Max(record.PeakMb, environment.Memory.PeakMb);
+        record.LastMb = environment.Memory.CurrentMb;
+        await environment.DisposeAsync();
+        environment = null;
+        limit = null;
+    }
+}
+
+/// <summary>What the scenarios of one run measured, across their environments.</summary>
+public sealed class BenchRecord
+{
+    public List<ScenarioResult> Results { get; } = [];
+    public List<AccountingResult> Accounting { get; } = [];
+    public SoakResult? Soak { get; set; }
+
+    /// <summary>The service's highest peak RSS over all environments of the run, and its RSS at the end of the last.</summary>
+    public double PeakMb { get; set; }
+    public double LastMb { get; set; }
 }

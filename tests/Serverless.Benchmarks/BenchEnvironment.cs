@@ -69,17 +69,19 @@ public sealed class BenchEnvironment : IAsyncDisposable
     private static Task<AzuriteProcess> StartAzuriteAsync(CancellationToken cancellationToken) =>
         AzuriteProcess.StartAsync(new AzuriteStartOptions { InMemory = true }, cancellationToken);
 
-    /// <summary>At dispose, writes the service's last output lines (its warnings and errors) to <paramref name="path"/>.</summary>
-    public void KeepServiceLog(string path) => serviceLog = path;
+    /// <summary>At dispose, appends the service's last output lines (its warnings and errors) to <paramref name="path"/>
+    /// under a heading naming <paramref name="scenario"/>.</summary>
+    public void KeepServiceLog(string path, string scenario) => (serviceLog, logHeading) = (path, $"== {scenario} ==");
 
     private string? serviceLog;
+    private string logHeading = "";
 
     public async ValueTask DisposeAsync()
     {
         if (service is not null && serviceLog is not null && service.OutputLines.Count > 0)
         {
-            await File.WriteAllLinesAsync(serviceLog, service.OutputLines);
-            Console.WriteLine($"The service wrote {service.OutputLines.Count} lines of log: {Path.GetFullPath(serviceLog)}");
+            await File.AppendAllLinesAsync(serviceLog, [logHeading, .. service.OutputLines]);
+            Console.WriteLine($"  the service wrote {service.OutputLines.Count} lines of log: {Path.GetFullPath(serviceLog)}");
         }
         if (Memory is not null) await Memory.DisposeAsync();
         Client?.Dispose();

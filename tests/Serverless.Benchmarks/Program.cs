@@ -56,13 +56,12 @@ IScenario[] scenarios =
 ];
 
 var started = DateTimeOffset.UtcNow;
-Console.WriteLine("Starting two in-memory Azurite regions and the service (Release)…");
 RabbitMqBroker? rabbit = null;
 try
 {
     Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.Output))!);
-    await using var environment = await BenchEnvironment.StartAsync(options, token);
-    environment.KeepServiceLog(Path.ChangeExtension(options.Output, ".service.log"));
+    var serviceLog = Path.ChangeExtension(options.Output, ".service.log");
+    File.Delete(serviceLog);
     var rabbitSkipped = "skipped: run with --peer rabbitmq";
     if (options.RabbitMq && (options.Runs("rabbitmq") || options.Only.Count == 0))
     {
@@ -76,18 +75,20 @@ try
             rabbitSkipped = "skipped: rabbitmq-server is not installed (apt-get install rabbitmq-server)";
         }
     }
-    var context = new BenchContext(options, environment) { RabbitMq = rabbit, RabbitMqSkipped = rabbitSkipped };
-    await new Warmup().RunAsync(context, token);
-    foreach (var scenario in scenarios.Where(s => options.Runs(s.Name)))
+    var record = new BenchRecord();
+    await using (var context = new BenchContext(options, record) { RabbitMq = rabbit, RabbitMqSkipped = rabbitSkipped, ServiceLog = serviceLog })
     {
-        Console.WriteLine($"{scenario.Name}:");
-        await scenario.RunAsync(context, token);
+        foreach (var scenario in scenarios.Where(s => options.Runs(s.Name)))
+        {
+            Console.WriteLine($"{scenario.Name}:");
+            await scenario.RunAsync(context, token);
+        }
     }
 
     var report = new BenchmarkReport(started, "dotnet run -c Release --project tests/Serverless.Benchmarks -- " + string.Join(' ', args),
         $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}",
-        options, context.Results, context.Accounting,
-        new MemoryResult(Math.Round(environment.Memory.PeakMb, 1), Math.Round(environment.Memory.CurrentMb, 1), context.Soak));
+        options, record.Results, record.Accounting,
+        new MemoryResult(Math.Round(record.PeakMb, 1), Math.Round(record.LastMb, 1), record.Soak));
     var markdown = MarkdownReport.Render(report);
     Console.WriteLine();
     Console.WriteLine(markdown);

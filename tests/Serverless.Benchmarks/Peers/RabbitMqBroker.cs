@@ -74,6 +74,8 @@ public sealed class RabbitMqBroker : IAsyncDisposable
         environment["RABBITMQ_PID_FILE"] = Path.Combine(folder, "rabbitmq.pid");
         environment["RABBITMQ_DIST_PORT"] = ports[2].ToString(CultureInfo.InvariantCulture);
         environment["ERL_EPMD_PORT"] = ports[3].ToString(CultureInfo.InvariantCulture);
+        // Erlang's schedulers spin while idle; on a shared 2-core machine that would take CPU from the other systems' runs.
+        environment["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"] = "+sbwt none +sbwtdcpu none +sbwtdio none";
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {server}.");
         var broker = new RabbitMqBroker(process, folder, ports[0], ports[1], ports[3]);
         process.OutputDataReceived += (_, e) => broker.Keep(e.Data);

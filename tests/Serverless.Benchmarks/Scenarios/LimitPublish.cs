@@ -3,7 +3,7 @@ using Serverless.Benchmarks.Reporting;
 
 namespace Serverless.Benchmarks.Scenarios;
 
-/// <summary>The limit for publish: the EGTs a publish needs (message, ready, dedup and outbox rows), in the
+/// <summary>The limit for publish: the EGTs a publish needs (message, ready and outbox rows), in the
 /// primary and, for sync, then in the secondary; single messages and batches of 10 and 100.</summary>
 public sealed class LimitPublish : IScenario
 {
@@ -11,11 +11,13 @@ public sealed class LimitPublish : IScenario
 
     public async Task RunAsync(BenchContext context, CancellationToken cancellationToken)
     {
-        var (options, limit) = (context.Options, context.Limit);
+        var options = context.Options;
         foreach (var mode in BenchContext.Modes)
         {
             foreach (var batch in new[] { 1, 10, 100 })
             {
+                await context.FreshEnvironmentAsync($"{Name} {mode} batch {batch}", cancellationToken);
+                var limit = context.Limit;
                 var name = BenchContext.UniqueName("limitpublish");
                 var tables = await limit.CreateTablesAsync(name, cancellationToken);
                 try

@@ -24,11 +24,13 @@ public sealed class LimitReceiveAck : IScenario
 
     public async Task RunAsync(BenchContext context, CancellationToken cancellationToken)
     {
-        var (options, limit) = (context.Options, context.Limit);
+        var options = context.Options;
         foreach (var mode in BenchContext.Modes)
         {
             foreach (var maxMessages in new[] { 1, 10 })
             {
+                await context.FreshEnvironmentAsync($"{Name} {mode} max {maxMessages}", cancellationToken);
+                var limit = context.Limit;
                 var name = BenchContext.UniqueName("limitreceive");
                 var tables = await limit.CreateTablesAsync(name, cancellationToken);
                 var sync = mode == "sync";
@@ -91,9 +93,12 @@ public sealed class LimitReceiveAck : IScenario
         }
         var leased = new List<Lease>();
         var due = (DateTimeOffset.UtcNow.UtcTicks + TimeSpan.TicksPerSecond * visibilitySeconds).ToString("D19", CultureInfo.InvariantCulture);
-        var picks = candidates.Count <= wanted ? candidates : candidates.OrderBy(_ => Random.Shared.Next()).Take(wanted).ToList();
-        for (var attempt = 0; attempt < MaxLeaseAttempts && picks.Count > 0; attempt++)
+        // As the service does: pick at random among the candidates; a pick lost to another receiver is replaced
+        // by another candidate and the rest resubmitted (a failed EGT commits nothing).
+        var pool = candidates.Count <= wanted ? candidates : candidates.OrderBy(_ => Random.Shared.Next()).ToList();
+        for (var attempt = 0; attempt < MaxLeaseAttempts && leased.Count < wanted && pool.Count > 0; attempt++)
         {
+            var picks = pool.Take(wanted - leased.Count).ToList();
             var leases = picks.Select(p => new Lease(p.RowKey, p.GetString("Seq"), $"v:{due}:{p.GetString("Seq")}:{Guid.NewGuid():N}")).ToList();
             var actions = picks.Zip(leases).SelectMany(pair =>
             {
@@ -110,11 +115,11 @@ public sealed class LimitReceiveAck : IScenario
             {
                 await table.SubmitTransactionAsync(actions, cancellationToken);
                 leased.AddRange(leases);
-                break;
+                pool.RemoveRange(0, picks.Count);
             }
             catch (TableTransactionFailedException failed) when (failed.FailedTransactionActionIndex is int index)
             {
-                picks.RemoveAt(index / 2); // lost that one to another receiver; the EGT committed nothing: resubmit the rest
+                pool.Remove(picks[index / 2]);
             }
             catch (RequestFailedException failed) when (failed.Status is 404 or 409 or 412)
             {

@@ -17,6 +17,7 @@ public sealed class RabbitMqAmqpPublish : IScenario
 
     public async Task RunAsync(BenchContext context, CancellationToken cancellationToken)
     {
+        await context.StopEnvironmentAsync();
         if (context.RabbitMq is not { } broker)
         {
             context.Record(ScenarioResult.Skip(SystemKind.Peer, System, Work.Publish, 1, "", context.RabbitMqSkipped));

@@ -12,6 +12,7 @@ public sealed class RabbitMqHttpGet : IScenario
 
     public async Task RunAsync(BenchContext context, CancellationToken cancellationToken)
     {
+        await context.StopEnvironmentAsync();
         var options = context.Options;
         foreach (var maxMessages in new[] { 1, 10 })
         {

@@ -11,22 +11,17 @@ public sealed class ServiceEndToEnd : IScenario
 
     public async Task RunAsync(BenchContext context, CancellationToken cancellationToken)
     {
-        var (options, service) = (context.Options, context.Service);
+        var options = context.Options;
         foreach (var mode in BenchContext.Modes)
         {
+            await context.FreshEnvironmentAsync($"{Name} {mode}", cancellationToken);
+            var service = context.Service;
             var queue = BenchContext.UniqueName("e2e-");
             await service.DeclareQueueAsync(queue, mode, options.Shards, options.VisibilityTimeoutSeconds, cancellationToken);
-            try
-            {
-                var load = await FixedRateRun.RunAsync(service, queue, options.Rate, options.Duration, Consumers(options), options.Concurrency,
-                    options.VisibilityTimeoutSeconds, service.StorageRequestsAsync, cancellationToken);
-                context.Record(ScenarioResult.From(SystemKind.Service, "service (HTTP)", Work.EndToEnd, 1, mode, load,
-                    note: $"fixed rate {options.Rate} msg/s, {Consumers(options)} consumers"));
-            }
-            finally
-            {
-                await service.DeleteQueueAsync(queue, CancellationToken.None);
-            }
+            var load = await FixedRateRun.RunAsync(service, queue, options.Rate, options.Duration, Consumers(options), options.Concurrency,
+                options.VisibilityTimeoutSeconds, service.StorageRequestsAsync, cancellationToken);
+            context.Record(ScenarioResult.From(SystemKind.Service, "service (HTTP)", Work.EndToEnd, 1, mode, load,
+                note: $"fixed rate {options.Rate} msg/s, {Consumers(options)} consumers"));
         }
     }
 

@@ -10,23 +10,18 @@ public sealed class ServicePublish : IScenario
 
     public async Task RunAsync(BenchContext context, CancellationToken cancellationToken)
     {
-        var (options, service) = (context.Options, context.Service);
+        var options = context.Options;
         foreach (var mode in BenchContext.Modes)
         {
             foreach (var batch in new[] { 1, 10, 100 })
             {
+                await context.FreshEnvironmentAsync($"{Name} {mode} batch {batch}", cancellationToken);
+                var service = context.Service;
                 var queue = BenchContext.UniqueName("publish-");
                 await service.DeclareQueueAsync(queue, mode, options.Shards, options.VisibilityTimeoutSeconds, cancellationToken);
-                try
-                {
-                    var load = await LoadRunner.RunAsync(options.Concurrency, options.Duration,
-                        (_, ct) => service.PublishAsync(queue, batch, ct), service.StorageRequestsAsync, cancellationToken);
-                    context.Record(ScenarioResult.From(SystemKind.Service, "service (HTTP)", Work.Publish, batch, mode, load));
-                }
-                finally
-                {
-                    await service.DeleteQueueAsync(queue, CancellationToken.None);
-                }
+                var load = await LoadRunner.RunAsync(options.Concurrency, options.Duration,
+                    (_, ct) => service.PublishAsync(queue, batch, ct), service.StorageRequestsAsync, cancellationToken);
+                context.Record(ScenarioResult.From(SystemKind.Service, "service (HTTP)", Work.Publish, batch, mode, load));
             }
         }
     }

@@ -16,6 +16,7 @@ public sealed class ServiceStorageRequests : IScenario
 
     public async Task RunAsync(BenchContext context, CancellationToken cancellationToken)
     {
+        await context.FreshEnvironmentAsync(Name, cancellationToken);
         foreach (var mode in BenchContext.Modes)
         {
             var queue = BenchContext.UniqueName("requests-");

@@ -12,8 +12,10 @@ public sealed class Soak : IScenario
 
     public async Task RunAsync(BenchContext context, CancellationToken cancellationToken)
     {
-        var (options, service) = (context.Options, context.Service);
+        var options = context.Options;
         if (options.SoakMinutes <= 0) return;
+        await context.FreshEnvironmentAsync(Name, cancellationToken);
+        var service = context.Service;
         var queue = BenchContext.UniqueName("soak-");
         await service.DeclareQueueAsync(queue, "async", options.Shards, options.VisibilityTimeoutSeconds, cancellationToken);
         try

@@ -13,11 +13,12 @@ public sealed class StorageQueuesReceiveDelete : IScenario
     public async Task RunAsync(BenchContext context, CancellationToken cancellationToken)
     {
         var options = context.Options;
-        var peer = new StorageQueues(context.Environment.Primary.ConnectionString);
         var body = Payload.Body(options.MessageSize);
         var visibility = TimeSpan.FromSeconds(options.VisibilityTimeoutSeconds);
         foreach (var maxMessages in new[] { 1, 10 })
         {
+            await context.FreshEnvironmentAsync($"{Name} max {maxMessages}", cancellationToken);
+            var peer = new StorageQueues(context.Environment.Primary.ConnectionString);
             var queue = await peer.CreateQueueAsync(BenchContext.UniqueName("receive-"), cancellationToken);
             try
             {

@@ -14,6 +14,7 @@ public sealed class StorageQueuesSend : IScenario
     public async Task RunAsync(BenchContext context, CancellationToken cancellationToken)
     {
         var options = context.Options;
+        await context.FreshEnvironmentAsync(Name, cancellationToken);
         var peer = new StorageQueues(context.Environment.Primary.ConnectionString);
         var queue = await peer.CreateQueueAsync(BenchContext.UniqueName("send-"), cancellationToken);
         var body = Payload.Body(options.MessageSize);
