@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text.Json;
+
+namespace Serverless.UnitTests.Bicep;
+
+/// <summary>The deployment templates compile and lint clean with the Bicep CLI (restored from NuGet by this
+/// project's PackageDownload, run offline). Every diagnostic, warnings included, fails the test.</summary>
+public sealed class BicepTemplateTests
+{
+    private static readonly string RepoRoot = Metadata("RepoRoot");
+    private static readonly string BicepCli = Metadata("BicepCli");
+
+    public static TheoryData<string> Templates() =>
+        [.. Directory.GetFiles(Path.Combine(Metadata("RepoRoot"), "bicep"), "*.bicep", SearchOption.AllDirectories)
+            .Select(path => Path.GetRelativePath(Metadata("RepoRoot"), path))];
+
+    [Theory]
+    [MemberData(nameof(Templates))]
+    public async Task Template_lints_without_any_diagnostic(string template)
+    {
+        var (exitCode, _, diagnostics) = await RunBicepAsync("lint", Path.Combine(RepoRoot, template));
+
+        Assert.True(exitCode == 0 && diagnostics.Length == 0, $"bicep lint {template} exited {exitCode}:\n{diagnostics}");
+    }
+
+    [Fact]
+    public async Task Main_template_builds_and_outputs_both_regions_table_endpoints()
+    {
+        var (exitCode, json, diagnostics) = await RunBicepAsync("build", Path.Combine(RepoRoot, "bicep", "main.bicep"), "--stdout");
+
+        Assert.True(exitCode == 0 && diagnostics.Length == 0, $"bicep build exited {exitCode}:\n{diagnostics}");
+        using var arm = JsonDocument.Parse(json);
+        var outputs = arm.RootElement.GetProperty("outputs");
+        Assert.True(outputs.TryGetProperty("primaryTableServiceUri", out _));
+        Assert.True(outputs.TryGetProperty("secondaryTableServiceUri", out _));
+    }
+
+    [Fact]
+    public async Task Lint_reports_a_warning_in_a_template_that_has_one()
+    {
+        // The check above is only worth something if a warning reaches it: an unused parameter is one.
+        var folder = Directory.CreateTempSubdirectory("bicep-lint-");
+        try
+        {
+            var template = Path.Combine(folder.FullName, "unused.bicep");
+            await File.WriteAllTextAsync(template, "param unused string\n");
+
+            var (_, _, diagnostics) = await RunBicepAsync("lint", template);
+
+            Assert.Contains("no-unused-params", diagnostics, StringComparison.Ordinal);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    private static async Task<(int ExitCode, string Output, string Diagnostics)> RunBicepAsync(params string[] arguments)
+    {
+        var start = new ProcessStartInfo(BicepCli) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        // Offline: no telemetry, no update check, no registry.
+        start.Environment["BICEP_TELEMETRY_ENABLED"] = "false";
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {BicepCli}.");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var diagnostics = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill();
+            throw new TimeoutException($"bicep {string.Join(' ', arguments)} did not finish in 2 minutes.");
+        }
+        return (process.ExitCode, await output, (await diagnostics).Trim());
+    }
+
+    private static string Metadata(string key) =>
+        typeof(BicepTemplateTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value
+            ?? throw new InvalidOperationException($"No {key} metadata.");
+}
