@@ -89,9 +89,8 @@ public sealed class Receiver(IMessageStore store, QueueDirectory directory, Queu
         if (leased.Count == 0) return [];
         // Messages published small come with their ready row; the others (large, or back from a lease or a delay) are read.
         var unread = leased.Where(l => l.Entry.Content is null).ToList();
-        var read = unread.Count == 0 ? []
-            : (await store.ReadAsync(partition, unread.Select(l => l.Token.Sequence).ToList(), cancellationToken))
-                .Zip(unread, (content, lease) => (lease.Token, content)).ToDictionary(p => p.Token, p => p.content);
+        var read = (await store.ReadAsync(partition, unread.Select(l => l.Token.Sequence).ToList(), cancellationToken))
+            .Zip(unread, (content, lease) => (lease.Token, content)).ToDictionary(p => p.Token, p => p.content);
         return leased
             .Select(l => (Lease: l, Content: l.Entry.Content ?? read.GetValueOrDefault(l.Token)))
             .Where(pair => pair.Content is not null)

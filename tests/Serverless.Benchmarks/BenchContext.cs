@@ -34,7 +34,7 @@ public sealed class BenchContext(BenchmarkOptions options, BenchRecord record) :
     /// two in-memory Azurite regions and the Release service on them.</summary>
     public async Task FreshEnvironmentAsync(string label, CancellationToken cancellationToken)
     {
-        await CloseEnvironmentAsync();
+        await StopEnvironmentAsync();
         Console.WriteLine($"  [{label}] fresh Azurite regions and service, warming up…");
         environment = await BenchEnvironment.StartAsync(Options, cancellationToken);
         if (ServiceLog is not null) environment.KeepServiceLog(ServiceLog, label);
@@ -54,12 +54,11 @@ public sealed class BenchContext(BenchmarkOptions options, BenchRecord record) :
         Console.WriteLine($"  storage requests/msg {result.Mode} batch {result.Batch}: publish {result.Publish:0.##}, receive {result.Receive:0.##}, ack {result.Ack:0.##}, lifecycle {result.Lifecycle:0.##}");
     }
 
-    /// <summary>Stops the current environment, so that a peer measured on its own (RabbitMQ) has the machine to itself.</summary>
-    public Task StopEnvironmentAsync() => CloseEnvironmentAsync();
+    public ValueTask DisposeAsync() => new(StopEnvironmentAsync());
 
-    public ValueTask DisposeAsync() => new(CloseEnvironmentAsync());
-
-    private async Task CloseEnvironmentAsync()
+    /// <summary>Stops the current environment, keeping its memory figures; also so that a peer measured on its
+    /// own (RabbitMQ) has the machine to itself.</summary>
+    public async Task StopEnvironmentAsync()
     {
         if (environment is null) return;
         record.PeakMb = Math.Max(record.PeakMb, environment.Memory.PeakMb);

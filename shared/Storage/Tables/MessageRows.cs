@@ -53,26 +53,18 @@ internal static class MessageRows
     public static string RangeFilter(QueuePartition partition, string from, string to) =>
         TableClient.CreateQueryFilter($"PartitionKey eq {PartitionKey(partition)} and RowKey ge {from} and RowKey lt {to}");
 
-    public static TableEntity Message(QueuePartition partition, string sequence, MessageContent content) =>
-        WithContent(new TableEntity(PartitionKey(partition), MessageKey(sequence)), content);
-
-    /// <summary>A ready row that carries its message, or null when the message is too large to inline.</summary>
-    public static TableEntity? ReadyWithContent(QueuePartition partition, string rowKey, IndexEntry entry, MessageContent content) =>
-        InlineSize(content) <= InlineContentMaxBytes ? WithContent(Index(partition, rowKey, entry), content) : null;
-
-    private static long InlineSize(MessageContent content) =>
-        content.Body.Length + (content.Headers is { Count: > 0 } ? JsonSerializer.Serialize(content.Headers, ApiJson.Options).Length : 0)
-        + (content.Deaths.Count > 0 ? JsonSerializer.Serialize(content.Deaths, ApiJson.Options).Length : 0);
-
-    private static TableEntity WithContent(TableEntity entity, MessageContent content)
+    public static TableEntity Message(QueuePartition partition, string sequence, MessageContent content)
     {
-        entity["MessageId"] = content.MessageId;
-        entity["BodyEncoding"] = content.BodyEncoding.ToString();
-        entity["BodyLength"] = content.Body.Length;
-        entity["Priority"] = content.Priority;
-        entity["Exchange"] = content.Exchange;
-        entity["RoutingKey"] = content.RoutingKey;
-        entity["EnqueuedAt"] = content.EnqueuedAt.UtcTicks;
+        var entity = new TableEntity(PartitionKey(partition), MessageKey(sequence))
+        {
+            ["MessageId"] = content.MessageId,
+            ["BodyEncoding"] = content.BodyEncoding.ToString(),
+            ["BodyLength"] = content.Body.Length,
+            ["Priority"] = content.Priority,
+            ["Exchange"] = content.Exchange,
+            ["RoutingKey"] = content.RoutingKey,
+            ["EnqueuedAt"] = content.EnqueuedAt.UtcTicks,
+        };
         if (content.ContentType is not null) entity["ContentType"] = content.ContentType;
         if (content.CorrelationId is not null) entity["CorrelationId"] = content.CorrelationId;
         if (content.ReplyTo is not null) entity["ReplyTo"] = content.ReplyTo;
@@ -84,6 +76,20 @@ internal static class MessageRows
             entity["Body" + chunk] = content.Body.AsSpan(offset, Math.Min(BodyChunk, content.Body.Length - offset)).ToArray();
         }
         return entity;
+    }
+
+    /// <summary>A ready row that also carries the message of <paramref name="message"/> (its message row, built
+    /// once and copied), or null when the message is too large to inline.</summary>
+    public static TableEntity? ReadyWithContent(QueuePartition partition, string rowKey, IndexEntry entry, TableEntity message)
+    {
+        var inlineSize = (message.GetInt32("BodyLength") ?? 0) + (message.GetString("Headers")?.Length ?? 0) + (message.GetString("Deaths")?.Length ?? 0);
+        if (inlineSize > InlineContentMaxBytes) return null;
+        var ready = Index(partition, rowKey, entry);
+        foreach (var (name, value) in message)
+        {
+            if (name is not ("PartitionKey" or "RowKey" or "odata.etag" or "Timestamp")) ready[name] = value;
+        }
+        return ready;
     }
 
     public static MessageContent ToContent(TableEntity entity)

@@ -58,15 +58,14 @@ public sealed class TableMessageStore(TableClient table, TimeProvider time) : IM
             Size = m.Content.Body.Length,
             State = IndexState.Ready,
         };
-        var indexKey = m.VisibleAt is { } visibleAt && visibleAt > m.Content.EnqueuedAt
-            ? InvisibleKey(visibleAt.UtcTicks, m.Sequence, "")
-            : ReadyKey(m.PriorityRank, m.Sequence);
-        var indexRow = indexKey.StartsWith(ReadyFrom, StringComparison.Ordinal)
-            ? ReadyWithContent(partition, indexKey, entry, m.Content) ?? Index(partition, indexKey, entry)
-            : Index(partition, indexKey, entry);
+        var message = MessageRows.Message(partition, m.Sequence, m.Content);
+        var readyKey = ReadyKey(m.PriorityRank, m.Sequence);
+        var indexRow = m.VisibleAt is { } visibleAt && visibleAt > m.Content.EnqueuedAt
+            ? Index(partition, InvisibleKey(visibleAt.UtcTicks, m.Sequence, ""), entry)
+            : ReadyWithContent(partition, readyKey, entry, message) ?? Index(partition, readyKey, entry);
         var actions = new List<TableTransactionAction>
         {
-            new(TableTransactionActionType.Add, MessageRows.Message(partition, m.Sequence, m.Content)),
+            new(TableTransactionActionType.Add, message),
             new(TableTransactionActionType.Add, indexRow),
         };
         if (m.DeduplicateUntil is { } until)

@@ -12,8 +12,8 @@ public sealed class BicepTemplateTests
     private static readonly string BicepCli = Metadata("BicepCli");
 
     public static TheoryData<string> Templates() =>
-        [.. Directory.GetFiles(Path.Combine(Metadata("RepoRoot"), "bicep"), "*.bicep", SearchOption.AllDirectories)
-            .Select(path => Path.GetRelativePath(Metadata("RepoRoot"), path))];
+        [.. Directory.GetFiles(Path.Combine(RepoRoot, "bicep"), "*.bicep", SearchOption.AllDirectories)
+            .Select(path => Path.GetRelativePath(RepoRoot, path))];
 
     [Theory]
     [MemberData(nameof(Templates))]
