@@ -8,5 +8,5 @@ namespace Serverless.Functions;
 public sealed class PruneDeduplication(DueMessageReleaser releaser) : ITimerFunction
 {
     public async Task<object?> RunAsync(CancellationToken cancellationToken = default) =>
-        await releaser.PruneDeduplicationAsync(cancellationToken);
+        await releaser.PruneAsync(cancellationToken);
 }

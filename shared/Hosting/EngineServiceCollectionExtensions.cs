@@ -47,6 +47,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<DueMessageReleaser>();
         services.AddSingleton<MessageMover>();
         services.AddSingleton<LengthLimits>();
+        services.AddSingleton<QueueAppender>();
         services.AddSingleton<QueueUsage>();
         services.AddSingleton<VhostCatalogs>();
         services.AddSingleton<ExchangeService>();
