@@ -19,7 +19,11 @@ public sealed class EngineHost : IAsyncDisposable
 
     public T Get<T>() where T : notnull => provider.GetRequiredService<T>();
 
-    public static async Task<EngineHost> StartAsync(AzuriteRegionsFixture regions, IEnumerable<KeyValuePair<string, string?>>? settings = null, params HttpPipelinePolicy[] policies)
+    public static Task<EngineHost> StartAsync(AzuriteRegionsFixture regions, IEnumerable<KeyValuePair<string, string?>>? settings = null, params HttpPipelinePolicy[] policies) =>
+        StartAsync(regions, time: null, settings, policies);
+
+    /// <summary>The engine on a clock of the test's (e.g. a FakeTimeProvider), for tests about time passing.</summary>
+    public static async Task<EngineHost> StartAsync(AzuriteRegionsFixture regions, TimeProvider? time, IEnumerable<KeyValuePair<string, string?>>? settings = null, params HttpPipelinePolicy[] policies)
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(regions.RegionConfiguration)
@@ -29,6 +33,7 @@ public sealed class EngineHost : IAsyncDisposable
         var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration);
         foreach (var policy in policies) services.AddSingleton(policy);
         services.AddQueueEngine();
+        if (time is not null) services.AddSingleton(time);
         var provider = services.BuildServiceProvider();
         foreach (var hosted in provider.GetServices<IHostedService>()) await hosted.StartAsync(CancellationToken.None);
         return new EngineHost(provider);
