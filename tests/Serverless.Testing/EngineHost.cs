@@ -8,7 +8,9 @@ using Serverless.Hosting;
 namespace Serverless.Testing;
 
 /// <summary>The queue engine in-process over real Azurite regions, for tests that look below HTTP
-/// (e.g. counting storage requests). Same registrations as the service.</summary>
+/// (e.g. counting storage requests). Same registrations as the service, with Azure's table rules enforced
+/// (<c>Diagnostics:EnforceAzureTableRules</c>, which the settings passed to <see cref="StartAsync"/> may turn off); storage faults
+/// are armed through <c>Get&lt;FaultInjectionPolicy&gt;()</c>.</summary>
 public sealed class EngineHost : IAsyncDisposable
 {
     private readonly ServiceProvider provider;
@@ -28,6 +30,8 @@ public sealed class EngineHost : IAsyncDisposable
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(regions.RegionConfiguration)
             .AddInMemoryCollection([new("Auth:AdminKey", "engine-host-test-admin-key")])
+            // Azurite accepts transactions Azure refuses: refuse them here as Azure does.
+            .AddInMemoryCollection([new("Diagnostics:EnforceAzureTableRules", "true")])
             .AddInMemoryCollection(settings ?? [])
             .Build();
         var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration);
