@@ -55,6 +55,10 @@ internal static class MessageRows
     public static string ExpiryDueBefore(DateTimeOffset now) => $"e:{Ticks(now.UtcTicks + 1)}";
     public static string ChangesBefore(string changeSequence) => ChangeKey(changeSequence);
 
+    /// <summary>Rows that only point at a message (its expiry row, its lease alias): deleting one that is already gone
+    /// must not keep the message's own change from committing.</summary>
+    public static bool MayBeGone(string rowKey) => rowKey.StartsWith(ExpiryFrom, StringComparison.Ordinal) || rowKey.StartsWith("a:", StringComparison.Ordinal);
+
     private static string Ticks(long ticks) => ticks.ToString("D19", CultureInfo.InvariantCulture);
 
     public static readonly string[] IndexColumns =

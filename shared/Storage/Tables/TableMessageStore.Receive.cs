@@ -20,8 +20,7 @@ public sealed partial class TableMessageStore
     {
         var leases = picks.Select(entry => new PendingLease(entry, new LeaseToken(entry.Sequence, entry.PriorityRank, visibleUntil.UtcTicks, NewLeaseId(), entry.BodyRow), visibleUntil)).ToList();
         var head = HeadFor<PendingLease>(partition, removed: l => l.Source);
-        var lost = await TableTransactions.SubmitAsync(table, leases, l => l.Actions(partition), (l, failure, action) =>
-            ValueTask.FromResult(l.SkipMissingExpiryRow(failure, action)), cancellationToken, head);
+        var lost = await TableTransactions.SubmitAsync(table, leases, l => l.Actions(partition), TableTransactions.GiveUp, cancellationToken, head);
         var lostSequences = lost.Select(l => l.Item.Token.Sequence).ToHashSet();
         return new LeaseAttempt(
             leases.Where(l => !lostSequences.Contains(l.Token.Sequence)).Select(l => new LeasedEntry(l.Leased, l.Token, visibleUntil)).ToList(),
@@ -46,7 +45,6 @@ public sealed partial class TableMessageStore
 
     private sealed class PendingLease(IndexEntry source, LeaseToken token, DateTimeOffset visibleUntil)
     {
-        private bool expiryRowMissing;
 
         public IndexEntry Source { get; } = source;
         public LeaseToken Token { get; } = token;
@@ -70,16 +68,8 @@ public sealed partial class TableMessageStore
                 Add(Index(partition, Leased.Key, Leased)),
                 Delete(partition, Source.Key, new ETag(Source.ETag)),
             };
-            if (HasExpiryRow(Source) && !expiryRowMissing) actions.Add(Delete(partition, ExpiryKey(Source.ExpiresAt!.Value, Source.Sequence), ETag.All));
+            if (HasExpiryRow(Source)) actions.Add(Delete(partition, ExpiryKey(Source.ExpiresAt!.Value, Source.Sequence), ETag.All));
             return actions;
-        }
-
-        /// <summary>An expiry row that should be there and is not must not keep the message from being leased.</summary>
-        public bool SkipMissingExpiryRow(RequestFailedException failure, int action)
-        {
-            if (failure.Status != 404 || action != 2 || expiryRowMissing) return false;
-            expiryRowMissing = true;
-            return true;
         }
     }
 }

@@ -84,7 +84,7 @@ public sealed partial class TableMessageStore
         if (back.ExpiresAt is not null)
         {
             actions.Add(row.State == IndexState.Ready
-                ? new TableTransactionAction(TableTransactionActionType.UpdateMerge, Expiry(partition, back, back.Key), ETag.All)
+                ? new TableTransactionAction(TableTransactionActionType.UpsertMerge, Expiry(partition, back, back.Key))
                 : Add(Expiry(partition, back, back.Key)));
         }
         return actions;

@@ -38,7 +38,7 @@ public sealed partial class TableMessageStore
         {
             // A delayed message has its expiry row (re-pointed); a leased one gets it back.
             actions.Add(entry.State == IndexState.Delayed
-                ? new TableTransactionAction(TableTransactionActionType.UpdateMerge, Expiry(partition, back, back.Key), ETag.All)
+                ? new TableTransactionAction(TableTransactionActionType.UpsertMerge, Expiry(partition, back, back.Key))
                 : Add(Expiry(partition, back, back.Key)));
         }
         return actions;

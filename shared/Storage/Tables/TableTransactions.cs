@@ -42,6 +42,7 @@ internal static class TableTransactions
         foreach (var chunk in Chunk(items, actionsOf, reserved: chunkAction is null ? 0 : 1))
         {
             var pending = chunk.ToList();
+            var gone = new HashSet<(string, string)>();
             for (var attempt = 0; pending.Count > 0; attempt++)
             {
                 if (attempt == MaxAttemptsPerChunk) throw new InvalidOperationException("A transaction kept failing.");
@@ -53,7 +54,12 @@ internal static class TableTransactions
                 var actions = new List<TableTransactionAction>();
                 for (var i = 0; i < pending.Count; i++)
                 {
-                    foreach (var action in actionsOf(pending[i])) { actions.Add(action); owners.Add(i); }
+                    foreach (var action in actionsOf(pending[i]))
+                    {
+                        if (action.ActionType == TableTransactionActionType.Delete && gone.Contains(KeyOf(action))) continue;
+                        actions.Add(action);
+                        owners.Add(i);
+                    }
                 }
                 var extra = chunkAction is null ? null : await chunkAction.ActionForAsync(pending, cancellationToken);
                 if (extra is not null) actions.Add(extra);
@@ -89,6 +95,12 @@ internal static class TableTransactions
                     if (extra is not null && index == actions.Count - 1)
                     {
                         await chunkAction!.FailedAsync(failed, cancellationToken);
+                        continue;
+                    }
+                    if (failed.Status == 404 && actions[index].ActionType == TableTransactionActionType.Delete && MessageRows.MayBeGone(actions[index].Entity.RowKey))
+                    {
+                        // A secondary row (expiry index, lease alias) that is not there needs no deleting: go on without it.
+                        gone.Add(KeyOf(actions[index]));
                         continue;
                     }
                     var owner = owners[index];
@@ -138,6 +150,8 @@ internal static class TableTransactions
         }
         return givenUp;
     }
+
+    private static (string, string) KeyOf(TableTransactionAction action) => (action.Entity.PartitionKey, action.Entity.RowKey);
 
     // A single-action failure without an index only happens when the transaction is the chunk action alone.
     private static bool IsChunkActionFailure(RequestFailedException failed, int actionCount) => actionCount == 1;

@@ -58,6 +58,29 @@ public sealed class PublishStorageTests(AzuriteRegionsFixture regions) : IClassF
         Assert.Equal(PublishStatus.Duplicate, (await engine.PublishAsync(queue, new PublishMessage { Body = "4", MessageId = "x" })).Results.Single().Status);
     }
 
+    [Fact]
+    public async Task A_message_whose_expiry_row_went_missing_is_still_leased_and_purged()
+    {
+        await using var engine = await EngineHost.StartAsync(regions);
+        var queue = EngineCalls.NewQueueName("no-expiry-row");
+        await engine.DeclareAsync(queue, new QueueArguments { MessageTtlSeconds = 3600 });
+        await engine.PublishBodiesAsync(queue, 2);
+        var table = new TableClient(regions.Primary.ConnectionString, "Messages");
+        var incarnation = (await engine.Get<IMetadataStore>().GetQueueAsync(EngineCalls.Vhost, queue))!.Incarnation;
+        var partition = $"{EngineCalls.Vhost}|{queue}|{incarnation}|00";
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge 'e:' and RowKey lt 'e;'")))
+        {
+            await table.DeleteEntityAsync(row.PartitionKey, row.RowKey);
+        }
+
+        var leased = Assert.Single(await engine.ReceiveAsync(queue));
+        var purged = await engine.Get<QueueService>().PurgeAsync(EngineCalls.Vhost, queue);
+
+        Assert.Equal("m0", leased.Body);
+        Assert.Equal(1, purged.Purged);
+        Assert.Equal(1, (await engine.CountsAsync(queue)).InFlight);
+    }
+
     private static MessageToStore Message(string sequence, string id) => new(
         sequence,
         new MessageContent { MessageId = id, Body = Encoding.UTF8.GetBytes(id), EnqueuedAt = DateTimeOffset.UtcNow },
