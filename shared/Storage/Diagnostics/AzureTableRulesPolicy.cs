@@ -7,9 +7,11 @@ using Microsoft.Extensions.Options;
 
 namespace Serverless.Storage.Diagnostics;
 
-/// <summary>Makes Azurite refuse the entity group transactions that Azure Table Storage refuses. Azurite
-/// commits a batch spanning several partitions, or with two operations on one entity, where Azure commits
-/// nothing and answers 400; code that relies on it works locally and fails in Azure. With
+/// <summary>Makes Azurite refuse the entity group transactions that Azure Table Storage refuses, with Azure's
+/// answers. Azurite (3.37) commits a batch spanning several partitions, where Azure commits nothing and answers
+/// 400; it refuses more than 100 operations with an answer the SDK cannot read, and two operations on one
+/// entity by joining the two keys (so ("ab","c") and ("a","bc") collide). Code that relies on Azurite's
+/// answers works locally and fails in Azure. With
 /// <c>Diagnostics:EnforceAzureTableRules=true</c> every <c>$batch</c> request is read before it is sent, and
 /// one that breaks a rule is answered here as Azure answers it, without being sent:
 /// <list type="bullet">
@@ -30,7 +32,8 @@ public sealed class AzureTableRulesPolicy : HttpPipelinePolicy
 
     private readonly bool enforced;
     private readonly ILogger logger;
-    private readonly SimulatedStorageAnswers answers = new();
+    // Built on first use: a service that never refuses or fails a request never needs it.
+    private readonly Lazy<SimulatedStorageAnswers> answers = new(() => new SimulatedStorageAnswers());
     private long refused;
 
     public AzureTableRulesPolicy(IOptions<DiagnosticsOptions> options, ILogger<AzureTableRulesPolicy>? logger = null)
@@ -52,7 +55,7 @@ public sealed class AzureTableRulesPolicy : HttpPipelinePolicy
         if (enforced && TableBatchRequest.IsBatch(message.Request)
             && Refusal(await TableBatchRequest.ReadAsync(message.Request, message.CancellationToken)) is { } refusal)
         {
-            message.Response = await answers.DeliverAsync(refusal, message.CancellationToken);
+            message.Response = await answers.Value.DeliverAsync(refusal, message.CancellationToken);
             return;
         }
         await ProcessNextAsync(message, pipeline);
@@ -63,7 +66,7 @@ public sealed class AzureTableRulesPolicy : HttpPipelinePolicy
         if (enforced && TableBatchRequest.IsBatch(message.Request)
             && Refusal(TableBatchRequest.Read(message.Request, message.CancellationToken)) is { } refusal)
         {
-            message.Response = answers.Deliver(refusal, message.CancellationToken);
+            message.Response = answers.Value.Deliver(refusal, message.CancellationToken);
             return;
         }
         ProcessNext(message, pipeline);

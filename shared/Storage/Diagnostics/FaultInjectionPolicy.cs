@@ -29,7 +29,8 @@ public sealed class FaultInjectionPolicy : HttpPipelinePolicy
 
     private readonly TimeSpan networkTimeout;
     private readonly ILogger logger;
-    private readonly SimulatedStorageAnswers answers = new();
+    // Built on first use: a service that never refuses or fails a request never needs it.
+    private readonly Lazy<SimulatedStorageAnswers> answers = new(() => new SimulatedStorageAnswers());
     private volatile FaultPlan plan = FaultPlan.None;
     private int transactions;
     private int injected;
@@ -88,7 +89,7 @@ public sealed class FaultInjectionPolicy : HttpPipelinePolicy
         switch (FaultOf(current, message))
         {
             case Fault.Fail:
-                message.Response = await answers.DeliverAsync(ServerBusy(), message.CancellationToken);
+                message.Response = await answers.Value.DeliverAsync(ServerBusy(), message.CancellationToken);
                 return;
             case Fault.TimeoutAfterCommit:
                 await ProcessNextAsync(message, pipeline);
@@ -112,7 +113,7 @@ public sealed class FaultInjectionPolicy : HttpPipelinePolicy
         switch (FaultOf(current, message))
         {
             case Fault.Fail:
-                message.Response = answers.Deliver(ServerBusy(), message.CancellationToken);
+                message.Response = answers.Value.Deliver(ServerBusy(), message.CancellationToken);
                 return;
             case Fault.TimeoutAfterCommit:
                 ProcessNext(message, pipeline);
