@@ -37,7 +37,7 @@ public sealed class PublishMessageValidator : AbstractValidator<PublishMessage>
             .When(m => m.Body is not null && (m.BodyEncoding != BodyEncoding.Base64 || BeBase64(m.Body)));
         RuleFor(m => m.MessageId).Length(1, 128).Must(NotHaveControlCharacters).WithMessage("must be 1-128 printable characters")
             .When(m => m.MessageId is not null);
-        RuleFor(m => m.RoutingKey).MaximumLength(255);
+        RuleFor(m => m.RoutingKey).ValidKey();
         RuleFor(m => m.ContentType).MaximumLength(255);
         RuleFor(m => m.CorrelationId).MaximumLength(255);
         RuleFor(m => m.ReplyTo).MaximumLength(255);

@@ -23,7 +23,7 @@ public sealed class CreateBindingRequestValidator : AbstractValidator<CreateBind
         RuleFor(r => r.Source).NotNull().WithMessage("is required").Must(ResourceName.IsValid).WithMessage(ResourceName.Rule);
         RuleFor(r => r.Destination).NotNull().WithMessage("is required").Must(ResourceName.IsValid).WithMessage(ResourceName.Rule);
         RuleFor(r => r.DestinationType).IsInEnum();
-        RuleFor(r => r.RoutingKey).MaximumLength(255);
+        RuleFor(r => r.RoutingKey).ValidKey();
         RuleFor(r => r.Arguments).Must(a => a is null || !a.TryGetValue(HeadersMatcher.MatchModeArgument, out var mode)
                 || (mode.ValueKind == System.Text.Json.JsonValueKind.String && HeadersMatcher.IsValidMatchMode(mode.GetString())))
             .WithMessage("x-match must be all, any, all-with-x or any-with-x");
