@@ -25,8 +25,9 @@ public sealed class CreateBindingRequestValidator : AbstractValidator<CreateBind
         RuleFor(r => r.DestinationType).IsInEnum();
         RuleFor(r => r.RoutingKey).ValidKey();
         RuleFor(r => r.Arguments).Must(a => a is null || !a.TryGetValue(HeadersMatcher.MatchModeArgument, out var mode)
-                || (mode.ValueKind == System.Text.Json.JsonValueKind.String && HeadersMatcher.IsValidMatchMode(mode.GetString())))
+                || (mode.ValueKind == System.Text.Json.JsonValueKind.String && StorableJson.TryGetString(mode, out var text) && HeadersMatcher.IsValidMatchMode(text)))
             .WithMessage("x-match must be all, any, all-with-x or any-with-x");
+        RuleFor(r => r.Arguments).Custom((arguments, context) => StorableJson.Check(arguments, "arguments", context));
     }
 }
 
