@@ -41,7 +41,10 @@ public sealed class PutPolicyRequestValidator : AbstractValidator<PutPolicyReque
         RuleFor(r => r.Definition).NotNull().WithMessage("is required");
         RuleFor(r => r.Definition!).SetValidator(new QueueArgumentsValidator()).When(r => r.Definition is not null);
         RuleFor(r => r.Definition!.AlternateExchange).Must(ResourceName.IsValid).WithMessage(ResourceName.Rule)
-            .When(r => r.Definition?.AlternateExchange is not null);
+            .OverridePropertyName("definition.alternateExchange").When(r => r.Definition?.AlternateExchange is not null);
+        // A queue's partitions are fixed at declare: fewer would strand messages, any change moves dedup rows.
+        RuleFor(r => r.Definition!.Shards).Null().WithMessage("is fixed when a queue is declared; a policy cannot set it")
+            .OverridePropertyName("definition.shards").When(r => r.Definition is not null);
     }
 
     private static bool BeARegex(string? pattern)
