@@ -8,7 +8,9 @@ namespace Serverless.Queues;
 /// <summary>Looks up queue and vhost definitions for the hot paths (publish, receive, ack) without a
 /// storage read per request: definitions are cached for <see cref="EngineOptions.DefinitionCacheTtl"/>.
 /// Changes made through this instance invalidate at once; other instances see them within the TTL.
-/// A missing queue is remembered like a found one; a missing vhost is not (it is an error each time).</summary>
+/// A missing queue is remembered like a found one; a missing vhost is not (it is an error each time).
+/// A vhost being deleted is missing for <see cref="EnsureVhostAsync"/>, but its queues are still found until
+/// the delete has deleted them.</summary>
 public sealed class QueueDirectory(IMetadataStore metadata, VhostCatalogs catalogs, TimeProvider time, IOptions<EngineOptions> options) : IDisposable
 {
     private readonly DefinitionCache<(string Vhost, string Queue), QueueDefinition?> queues = new(time, options.Value.DefinitionCacheTtl);
@@ -20,8 +22,12 @@ public sealed class QueueDirectory(IMetadataStore metadata, VhostCatalogs catalo
     public Task<QueueDefinition?> FindQueueAsync(string vhost, string queue, CancellationToken cancellationToken = default) =>
         queues.GetAsync((vhost, queue), LoadQueueAsync, cancellationToken);
 
-    public Task EnsureVhostAsync(string vhost, CancellationToken cancellationToken = default) =>
-        vhosts.GetAsync(vhost, LoadVhostAsync, cancellationToken);
+    /// <summary>Throws 404 unless the vhost exists and is not being deleted: nothing new is made in a vhost
+    /// being deleted.</summary>
+    public async Task EnsureVhostAsync(string vhost, CancellationToken cancellationToken = default)
+    {
+        if ((await vhosts.GetAsync(vhost, LoadVhostAsync, cancellationToken)).DeletingSince is not null) throw new NotFoundException("vhost", vhost);
+    }
 
     public void Forget(string vhost, string queue) => queues.Remove((vhost, queue));
 
@@ -56,9 +62,10 @@ public sealed class QueueDirectory(IMetadataStore metadata, VhostCatalogs catalo
         vhosts.Dispose();
     }
 
+    // The queues of a vhost being deleted are still found: the delete deletes them through QueueService.
     private async Task<QueueDefinition?> LoadQueueAsync((string Vhost, string Queue) key)
     {
-        await EnsureVhostAsync(key.Vhost);
+        await vhosts.GetAsync(key.Vhost, LoadVhostAsync);
         var record = await metadata.GetQueueAsync(key.Vhost, key.Queue);
         return record is null ? null : QueueDefinition.From(record, await catalogs.GetAsync(key.Vhost));
     }

@@ -37,6 +37,9 @@ public sealed class InMemoryMetadataStore : IMetadataStore
 
     public Task<bool> DeleteVhostAsync(string name, CancellationToken cancellationToken = default) => Task.FromResult(vhosts.TryRemove(name, out _));
 
+    public Task<bool> MarkVhostDeletingAsync(string name, DateTimeOffset since, CancellationToken cancellationToken = default) =>
+        Task.FromResult(vhosts.TryGetValue(name, out var vhost) && vhosts.TryUpdate(name, vhost with { DeletingSince = since }, vhost));
+
     public Task<(QueueRecord Queue, bool Created)> CreateQueueAsync(QueueRecord queue, CancellationToken cancellationToken = default) =>
         Task.FromResult(queues.TryAdd((queue.Vhost, queue.Name), queue) ? (queue, true) : (queues[(queue.Vhost, queue.Name)], false));
 

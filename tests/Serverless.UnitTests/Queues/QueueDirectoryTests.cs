@@ -88,6 +88,18 @@ public sealed class QueueDirectoryTests : IDisposable
         await Assert.ThrowsAsync<NotFoundException>(() => directory.EnsureVhostAsync("v"));
     }
 
+    // issue 8, item 12: nothing new is made in a vhost being deleted, but the delete still finds its queues.
+    [Fact]
+    public async Task A_vhost_being_deleted_is_missing_but_its_queues_are_found_until_deleted()
+    {
+        await DeclareAsync("v", "q");
+        await store.MarkVhostDeletingAsync("v", DateTimeOffset.UnixEpoch);
+        directory.ForgetVhost("v");
+
+        await Assert.ThrowsAsync<NotFoundException>(() => directory.EnsureVhostAsync("v"));
+        Assert.NotNull(await directory.FindQueueAsync("v", "q"));
+    }
+
     [Fact]
     public async Task A_lookup_whose_caller_stopped_waiting_does_not_fail_the_next()
     {
