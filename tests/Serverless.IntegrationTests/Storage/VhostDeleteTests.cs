@@ -40,11 +40,7 @@ public sealed class VhostDeleteTests(AzuriteRegionsFixture regions) : IClassFixt
     {
         await using var engine = await EngineHost.StartAsync(regions, ShortCache);
         var vhosts = engine.Get<VhostService>();
-        await vhosts.CreateAsync("crashed-delete");
-        await FillAsync(engine, "crashed-delete");
-        // A delete that crashed right after marking the vhost.
-        Assert.True(await engine.Get<IMetadataStore>().MarkVhostDeletingAsync("crashed-delete", DateTimeOffset.UtcNow));
-        engine.Get<QueueDirectory>().ForgetVhost("crashed-delete");
+        await CreateFilledVhostWhoseDeleteCrashedAsync(engine, "crashed-delete");
 
         Assert.DoesNotContain(await vhosts.ListAsync(), v => v.Name == "crashed-delete");
         await Assert.ThrowsAsync<NotFoundException>(() => engine.Get<QueueService>().DeclareAsync("crashed-delete", "late", QueueArguments.None));
@@ -61,10 +57,7 @@ public sealed class VhostDeleteTests(AzuriteRegionsFixture regions) : IClassFixt
     {
         await using var engine = await EngineHost.StartAsync(regions, ShortCache);
         var vhosts = engine.Get<VhostService>();
-        await vhosts.CreateAsync("reborn");
-        await FillAsync(engine, "reborn");
-        Assert.True(await engine.Get<IMetadataStore>().MarkVhostDeletingAsync("reborn", DateTimeOffset.UtcNow));
-        engine.Get<QueueDirectory>().ForgetVhost("reborn");
+        await CreateFilledVhostWhoseDeleteCrashedAsync(engine, "reborn");
 
         var (_, created) = await vhosts.CreateAsync("reborn");
 
@@ -74,6 +67,15 @@ public sealed class VhostDeleteTests(AzuriteRegionsFixture regions) : IClassFixt
         Assert.Empty(await engine.Get<BindingService>().ListAsync("reborn", null, null));
         Assert.Empty(await engine.Get<PolicyService>().ListAsync("reborn"));
         Assert.All(await engine.Get<ExchangeService>().ListAsync("reborn"), e => Assert.True(e.BuiltIn));
+    }
+
+    // A delete that crashed right after marking the vhost.
+    private static async Task CreateFilledVhostWhoseDeleteCrashedAsync(EngineHost engine, string vhost)
+    {
+        await engine.Get<VhostService>().CreateAsync(vhost);
+        await FillAsync(engine, vhost);
+        Assert.True(await engine.Get<IMetadataStore>().MarkVhostDeletingAsync(vhost, DateTimeOffset.UtcNow));
+        engine.Get<QueueDirectory>().ForgetVhost(vhost);
     }
 
     private static async Task FillAsync(EngineHost engine, string vhost)
