@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Serverless.Errors;
 using Serverless.Routing;
@@ -8,40 +7,33 @@ namespace Serverless.Queues;
 
 /// <summary>Looks up queue and vhost definitions for the hot paths (publish, receive, ack) without a
 /// storage read per request: definitions are cached for <see cref="EngineOptions.DefinitionCacheTtl"/>.
-/// Changes made through this instance invalidate at once; other instances see them within the TTL.</summary>
-public sealed class QueueDirectory(IMetadataStore metadata, VhostCatalogs catalogs, TimeProvider time, IOptions<EngineOptions> options)
+/// Changes made through this instance invalidate at once; other instances see them within the TTL.
+/// A missing queue is remembered like a found one; a missing vhost is not (it is an error each time).
+/// A vhost being deleted is missing for <see cref="EnsureVhostAsync"/>, but its queues are still found until
+/// the delete has deleted them.</summary>
+public sealed class QueueDirectory(IMetadataStore metadata, VhostCatalogs catalogs, TimeProvider time, IOptions<EngineOptions> options) : IDisposable
 {
-    private readonly ConcurrentDictionary<(string Vhost, string Queue), (QueueDefinition? Definition, DateTimeOffset Until)> queues = new();
-    private readonly ConcurrentDictionary<string, DateTimeOffset> vhosts = new();
-    private readonly TimeSpan ttl = options.Value.DefinitionCacheTtl;
+    private readonly DefinitionCache<(string Vhost, string Queue), QueueDefinition?> queues = new(time, options.Value.DefinitionCacheTtl);
+    private readonly DefinitionCache<string, VhostRecord> vhosts = new(time, options.Value.DefinitionCacheTtl);
 
     public async Task<QueueDefinition> GetQueueAsync(string vhost, string queue, CancellationToken cancellationToken = default) =>
         await FindQueueAsync(vhost, queue, cancellationToken) ?? throw new NotFoundException("queue", queue);
 
-    public async Task<QueueDefinition?> FindQueueAsync(string vhost, string queue, CancellationToken cancellationToken = default)
-    {
-        var now = time.GetUtcNow();
-        if (queues.TryGetValue((vhost, queue), out var cached) && cached.Until > now) return cached.Definition;
-        await EnsureVhostAsync(vhost, cancellationToken);
-        var record = await metadata.GetQueueAsync(vhost, queue, cancellationToken);
-        var definition = record is null ? null : QueueDefinition.From(record, await catalogs.GetAsync(vhost, cancellationToken));
-        queues[(vhost, queue)] = (definition, now + ttl);
-        return definition;
-    }
+    public Task<QueueDefinition?> FindQueueAsync(string vhost, string queue, CancellationToken cancellationToken = default) =>
+        queues.GetAsync((vhost, queue), LoadQueueAsync, cancellationToken);
 
+    /// <summary>Throws 404 unless the vhost exists and is not being deleted: nothing new is made in a vhost
+    /// being deleted.</summary>
     public async Task EnsureVhostAsync(string vhost, CancellationToken cancellationToken = default)
     {
-        var now = time.GetUtcNow();
-        if (vhosts.TryGetValue(vhost, out var until) && until > now) return;
-        if (await metadata.GetVhostAsync(vhost, cancellationToken) is null) throw new NotFoundException("vhost", vhost);
-        vhosts[vhost] = now + ttl;
+        if ((await vhosts.GetAsync(vhost, LoadVhostAsync, cancellationToken)).DeletingSince is not null) throw new NotFoundException("vhost", vhost);
     }
 
-    public void Forget(string vhost, string queue) => queues.TryRemove((vhost, queue), out _);
+    public void Forget(string vhost, string queue) => queues.Remove((vhost, queue));
 
     public void ForgetVhost(string vhost)
     {
-        vhosts.TryRemove(vhost, out _);
+        vhosts.Remove(vhost);
         ForgetQueues(vhost);
     }
 
@@ -49,7 +41,7 @@ public sealed class QueueDirectory(IMetadataStore metadata, VhostCatalogs catalo
     public void ForgetQueues(string vhost)
     {
         catalogs.Forget(vhost);
-        foreach (var key in queues.Keys.Where(k => k.Vhost == vhost)) queues.TryRemove(key, out _);
+        queues.RemoveWhere(key => key.Vhost == vhost);
     }
 
     /// <summary>Every queue of every vhost, uncached (for timers).</summary>
@@ -63,4 +55,21 @@ public sealed class QueueDirectory(IMetadataStore metadata, VhostCatalogs catalo
         }
         return all;
     }
+
+    public void Dispose()
+    {
+        queues.Dispose();
+        vhosts.Dispose();
+    }
+
+    // The queues of a vhost being deleted are still found: the delete deletes them through QueueService.
+    private async Task<QueueDefinition?> LoadQueueAsync((string Vhost, string Queue) key)
+    {
+        await vhosts.GetAsync(key.Vhost, LoadVhostAsync);
+        var record = await metadata.GetQueueAsync(key.Vhost, key.Queue);
+        return record is null ? null : QueueDefinition.From(record, await catalogs.GetAsync(key.Vhost));
+    }
+
+    private async Task<VhostRecord> LoadVhostAsync(string vhost) =>
+        await metadata.GetVhostAsync(vhost) ?? throw new NotFoundException("vhost", vhost);
 }

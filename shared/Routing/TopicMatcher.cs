@@ -2,7 +2,9 @@ namespace Serverless.Routing;
 
 /// <summary>
 /// RabbitMQ topic-exchange matching: keys are dot-separated words, <c>*</c> matches exactly one
-/// word and <c>#</c> matches zero or more words.
+/// word and <c>#</c> matches zero or more words. Words are split as RabbitMQ splits them: the empty
+/// key has no word at all, and every dot separates two words (<c>"a..b"</c> is <c>a</c>, an empty
+/// word and <c>b</c>; <c>"a."</c> is <c>a</c> and an empty word).
 /// </summary>
 public static class TopicMatcher
 {
@@ -11,8 +13,8 @@ public static class TopicMatcher
 
     /// <summary>
     /// Whether <paramref name="routingKey"/> matches the topic <paramref name="bindingKey"/>.
-    /// Words are compared ordinally; an empty key is a single empty word, and <c>*</c> matches an
-    /// empty word too.
+    /// Words are compared ordinally; <c>*</c> matches an empty word too, but the empty key, having no
+    /// word, is matched only by patterns that can match zero words (<c>""</c>, <c>#</c>, <c>#.#</c>).
     /// </summary>
     public static bool Matches(string bindingKey, string routingKey)
     {
@@ -22,6 +24,8 @@ public static class TopicMatcher
         // Fast paths for the shapes most bindings have.
         if (bindingKey == "#") return true;
         if (!bindingKey.Contains('*') && !bindingKey.Contains('#')) return string.Equals(bindingKey, routingKey, StringComparison.Ordinal);
+
+        if (routingKey.Length == 0) return MatchesNoWords(bindingKey);
 
         var keyWordCount = routingKey.AsSpan().Count('.') + 1;
 
@@ -76,5 +80,16 @@ public static class TopicMatcher
         }
 
         return reachable[keyWordCount];
+    }
+
+    // Zero words are matched by the empty pattern and by patterns made of "#" words only.
+    private static bool MatchesNoWords(string bindingKey)
+    {
+        if (bindingKey.Length == 0) return true;
+        foreach (var word in bindingKey.AsSpan().Split('.'))
+        {
+            if (bindingKey.AsSpan()[word] is not "#") return false;
+        }
+        return true;
     }
 }

@@ -1,6 +1,6 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Serverless.Policies;
+using Serverless.Queues;
 using Serverless.Storage;
 
 namespace Serverless.Routing;
@@ -34,26 +34,25 @@ public sealed record VhostCatalog(
         exchange.AlternateExchange ?? PolicyInfo.Select(Policies, exchange.Name, isQueue: false)?.Definition.AlternateExchange;
 }
 
-public sealed class VhostCatalogs(IMetadataStore metadata, TimeProvider time, IOptions<EngineOptions> options)
+/// <summary>Vhost catalogs cached per instance for <see cref="EngineOptions.DefinitionCacheTtl"/>: a change
+/// made through this instance is seen at once (<see cref="Forget"/>), other instances see it within the TTL.
+/// A load never runs on a caller's token and a failed one is never cached (<see cref="DefinitionCache{TKey,TValue}"/>).</summary>
+public sealed class VhostCatalogs(IMetadataStore metadata, TimeProvider time, IOptions<EngineOptions> options) : IDisposable
 {
-    private readonly ConcurrentDictionary<string, (Task<VhostCatalog> Catalog, DateTimeOffset Until)> cache = new();
+    private readonly DefinitionCache<string, VhostCatalog> cache = new(time, options.Value.DefinitionCacheTtl);
 
-    public Task<VhostCatalog> GetAsync(string vhost, CancellationToken cancellationToken = default)
+    public Task<VhostCatalog> GetAsync(string vhost, CancellationToken cancellationToken = default) =>
+        cache.GetAsync(vhost, LoadAsync, cancellationToken);
+
+    public void Forget(string vhost) => cache.Remove(vhost);
+
+    public void Dispose() => cache.Dispose();
+
+    private async Task<VhostCatalog> LoadAsync(string vhost)
     {
-        var now = time.GetUtcNow();
-        if (cache.TryGetValue(vhost, out var cached) && cached.Until > now && !cached.Catalog.IsFaulted) return cached.Catalog;
-        var loading = LoadAsync(vhost, cancellationToken);
-        cache[vhost] = (loading, now + options.Value.DefinitionCacheTtl);
-        return loading;
-    }
-
-    public void Forget(string vhost) => cache.TryRemove(vhost, out _);
-
-    private async Task<VhostCatalog> LoadAsync(string vhost, CancellationToken cancellationToken)
-    {
-        var exchanges = metadata.ListRecordsAsync<ExchangeRecord>(VhostCatalog.ExchangeKind, vhost, cancellationToken);
-        var bindings = metadata.ListRecordsAsync<BindingRecord>(VhostCatalog.BindingKind, vhost, cancellationToken);
-        var policies = metadata.ListRecordsAsync<PolicyInfo>(VhostCatalog.PolicyKind, vhost, cancellationToken);
+        var exchanges = metadata.ListRecordsAsync<ExchangeRecord>(VhostCatalog.ExchangeKind, vhost);
+        var bindings = metadata.ListRecordsAsync<BindingRecord>(VhostCatalog.BindingKind, vhost);
+        var policies = metadata.ListRecordsAsync<PolicyInfo>(VhostCatalog.PolicyKind, vhost);
         return new VhostCatalog((await exchanges).ToDictionary(e => e.Name), await bindings, await policies);
     }
 }

@@ -3,7 +3,12 @@ using Serverless.Queues;
 
 namespace Serverless.Storage;
 
-public sealed record VhostRecord(string Name, DateTimeOffset CreatedAt);
+public sealed record VhostRecord(string Name, DateTimeOffset CreatedAt)
+{
+    /// <summary>Set when a delete of the vhost began: from then on it is gone for every purpose, and the next
+    /// delete or create of that name finishes the delete.</summary>
+    public DateTimeOffset? DeletingSince { get; init; }
+}
 
 public sealed record QueueRecord(string Vhost, string Name, QueueArguments Arguments, DateTimeOffset CreatedAt)
 {
@@ -36,6 +41,9 @@ public interface IMetadataStore
     Task<VhostRecord?> GetVhostAsync(string name, CancellationToken cancellationToken = default);
     Task<IReadOnlyList<VhostRecord>> ListVhostsAsync(CancellationToken cancellationToken = default);
     Task<bool> DeleteVhostAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Marks the vhost as being deleted since <paramref name="since"/>; false when there is no such vhost.</summary>
+    Task<bool> MarkVhostDeletingAsync(string name, DateTimeOffset since, CancellationToken cancellationToken = default);
 
     /// <summary>Creates the queue unless one of that name exists; returns the stored definition and whether it was created.</summary>
     Task<(QueueRecord Queue, bool Created)> CreateQueueAsync(QueueRecord queue, CancellationToken cancellationToken = default);

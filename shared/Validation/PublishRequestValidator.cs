@@ -37,7 +37,7 @@ public sealed class PublishMessageValidator : AbstractValidator<PublishMessage>
             .When(m => m.Body is not null && (m.BodyEncoding != BodyEncoding.Base64 || BeBase64(m.Body)));
         RuleFor(m => m.MessageId).Length(1, 128).Must(NotHaveControlCharacters).WithMessage("must be 1-128 printable characters")
             .When(m => m.MessageId is not null);
-        RuleFor(m => m.RoutingKey).MaximumLength(255);
+        RuleFor(m => m.RoutingKey).ValidKey();
         RuleFor(m => m.ContentType).MaximumLength(255);
         RuleFor(m => m.CorrelationId).MaximumLength(255);
         RuleFor(m => m.ReplyTo).MaximumLength(255);
@@ -46,11 +46,13 @@ public sealed class PublishMessageValidator : AbstractValidator<PublishMessage>
         RuleFor(m => m.DelaySeconds).InclusiveBetween(0, 604_800);
         RuleFor(m => m.Headers!.Count).LessThanOrEqualTo(MaxHeaders).OverridePropertyName("headers").When(m => m.Headers is not null);
         RuleFor(m => m.Headers).Must(h => JsonSerializer.Serialize(h).Length <= MaxHeadersJsonChars)
-            .WithMessage($"must serialize to at most {MaxHeadersJsonChars} characters").When(m => m.Headers is not null);
+            .WithMessage($"must serialize to at most {MaxHeadersJsonChars} characters")
+            .When(m => m.Headers is not null && m.Headers.Values.All(v => StorableJson.ProblemOf(v) is null));
         RuleForEach(m => m.Headers).Must(h => h.Key.Length is > 0 and <= 255)
             .WithMessage("header names must be 1-255 characters").When(m => m.Headers is not null);
         RuleForEach(m => m.Headers).Must(h => h.Value.ValueKind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null)
             .WithMessage("header values must be strings, numbers, booleans or null").When(m => m.Headers is not null);
+        RuleFor(m => m.Headers).Custom((headers, context) => StorableJson.Check(headers, "headers", context));
     }
 
     private static bool BeBase64(string? body) => body is not null && Convert.TryFromBase64String(body, new byte[body.Length], out _);

@@ -17,7 +17,7 @@ public sealed class QueueArgumentsValidator : AbstractValidator<QueueArguments>
         RuleFor(a => a.DeadLetterExchange)
             .Must(x => x == "" || ResourceName.IsValid(x)).WithMessage("must be \"\" (the default exchange) or an exchange name that " + ResourceName.Rule)
             .When(a => a.DeadLetterExchange is not null);
-        RuleFor(a => a.DeadLetterRoutingKey).MaximumLength(255);
+        RuleFor(a => a.DeadLetterRoutingKey).ValidKey();
         RuleFor(a => a.DeliveryLimit).InclusiveBetween(1, 10_000);
         RuleFor(a => a.MaxPriority).InclusiveBetween(1, 9);
         RuleFor(a => a.DelaySeconds).InclusiveBetween(0, 604_800);

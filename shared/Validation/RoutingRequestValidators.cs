@@ -23,10 +23,11 @@ public sealed class CreateBindingRequestValidator : AbstractValidator<CreateBind
         RuleFor(r => r.Source).NotNull().WithMessage("is required").Must(ResourceName.IsValid).WithMessage(ResourceName.Rule);
         RuleFor(r => r.Destination).NotNull().WithMessage("is required").Must(ResourceName.IsValid).WithMessage(ResourceName.Rule);
         RuleFor(r => r.DestinationType).IsInEnum();
-        RuleFor(r => r.RoutingKey).MaximumLength(255);
+        RuleFor(r => r.RoutingKey).ValidKey();
         RuleFor(r => r.Arguments).Must(a => a is null || !a.TryGetValue(HeadersMatcher.MatchModeArgument, out var mode)
-                || (mode.ValueKind == System.Text.Json.JsonValueKind.String && HeadersMatcher.IsValidMatchMode(mode.GetString())))
+                || (mode.ValueKind == System.Text.Json.JsonValueKind.String && StorableJson.TryGetString(mode, out var text) && HeadersMatcher.IsValidMatchMode(text)))
             .WithMessage("x-match must be all, any, all-with-x or any-with-x");
+        RuleFor(r => r.Arguments).Custom((arguments, context) => StorableJson.Check(arguments, "arguments", context));
     }
 }
 
@@ -40,7 +41,10 @@ public sealed class PutPolicyRequestValidator : AbstractValidator<PutPolicyReque
         RuleFor(r => r.Definition).NotNull().WithMessage("is required");
         RuleFor(r => r.Definition!).SetValidator(new QueueArgumentsValidator()).When(r => r.Definition is not null);
         RuleFor(r => r.Definition!.AlternateExchange).Must(ResourceName.IsValid).WithMessage(ResourceName.Rule)
-            .When(r => r.Definition?.AlternateExchange is not null);
+            .OverridePropertyName("definition.alternateExchange").When(r => r.Definition?.AlternateExchange is not null);
+        // A queue's partitions are fixed at declare: fewer would strand messages, any change moves dedup rows.
+        RuleFor(r => r.Definition!.Shards).Null().WithMessage("is fixed when a queue is declared; a policy cannot set it")
+            .OverridePropertyName("definition.shards").When(r => r.Definition is not null);
     }
 
     private static bool BeARegex(string? pattern)

@@ -30,6 +30,20 @@ public sealed class TableMetadataStore(TableClient table) : IMetadataStore
     public Task<bool> DeleteVhostAsync(string name, CancellationToken cancellationToken = default) =>
         DeleteAsync(VhostPartition, name, cancellationToken);
 
+    public Task<bool> MarkVhostDeletingAsync(string name, DateTimeOffset since, CancellationToken cancellationToken = default) =>
+        StorageErrors.TranslateAsync(async () =>
+        {
+            try
+            {
+                await table.UpdateEntityAsync(new TableEntity(VhostPartition, name) { ["DeletingSince"] = since }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+                return true;
+            }
+            catch (RequestFailedException missing) when (missing.Status == 404)
+            {
+                return false;
+            }
+        }, cancellationToken);
+
     public async Task<(QueueRecord Queue, bool Created)> CreateQueueAsync(QueueRecord queue, CancellationToken cancellationToken = default)
     {
         var entity = new TableEntity(QueuePartition(queue.Vhost), queue.Name)
@@ -123,7 +137,7 @@ public sealed class TableMetadataStore(TableClient table) : IMetadataStore
     private static readonly JsonSerializerOptions StoredJson = new(ApiJson.Options) { UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Skip };
 
     private static VhostRecord ToVhost(TableEntity entity) =>
-        new(entity.RowKey, entity.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.UnixEpoch);
+        new(entity.RowKey, entity.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.UnixEpoch) { DeletingSince = entity.GetDateTimeOffset("DeletingSince") };
 
     private static QueueRecord ToQueue(string vhost, TableEntity entity) => new(
         vhost,

@@ -33,8 +33,8 @@ public class TopicMatcherTests
     [InlineData("#", "a", true)]
     [InlineData("#", "a.b.c", true)]
     [InlineData("#", "..", true)]
-    // "*" is exactly one word, possibly empty.
-    [InlineData("*", "", true)]
+    // "*" is exactly one word, possibly empty; the empty key has no word at all.
+    [InlineData("*", "", false)]
     [InlineData("*", "a", true)]
     [InlineData("*", "a.b", false)]
     [InlineData("*", ".", false)]
@@ -50,7 +50,7 @@ public class TopicMatcherTests
     [InlineData("a.#", "a.b.c", true)]
     [InlineData("a.#", "b", false)]
     [InlineData("#.#", "", true)]
-    [InlineData("#.*", "", true)]
+    [InlineData("#.*", "", false)]
     [InlineData("*.#", "a.b", true)]
     // Empty words are words.
     [InlineData("a.*.b", "a..b", true)]
@@ -69,6 +69,23 @@ public class TopicMatcherTests
     [InlineData("a.*", "a.b", true)]
     public void Matches_follows_rabbitmq_topic_semantics(string bindingKey, string routingKey, bool expected) =>
         Assert.Equal(expected, TopicMatcher.Matches(bindingKey, routingKey));
+
+    // issue 8, item 19: RabbitMQ splits "" into zero words (and "a." into "a" and an empty word), so
+    // only patterns that can match zero words match it. Checked against RabbitMQ 3.10.
+    [Theory]
+    [InlineData("*", false)]
+    [InlineData("*.#", false)]
+    [InlineData("#.*", false)]
+    [InlineData("#.", false)]
+    [InlineData(".#", false)]
+    [InlineData("#.*.#", false)]
+    [InlineData("#..#", false)]
+    [InlineData(".", false)]
+    [InlineData("#", true)]
+    [InlineData("#.#", true)]
+    [InlineData("", true)]
+    public void Empty_routing_key_has_zero_words(string bindingKey, bool expected) =>
+        Assert.Equal(expected, TopicMatcher.Matches(bindingKey, ""));
 
     [Fact]
     public void Many_hashes_do_not_backtrack_exponentially()
@@ -93,9 +110,13 @@ public class TopicMatcherTests
         var keys = Gen.OneOf("a", "b", "c", "").Array[0, 6].Select(words => string.Join('.', words));
         var patterns = Gen.OneOf("a", "b", "c", "", "*", "#").Array[0, 6].Select(words => string.Join('.', words));
         Gen.Select(patterns, keys).Sample(
-            (pattern, key) => TopicMatcher.Matches(pattern, key) == Reference(pattern.Split('.'), key.Split('.')),
+            (pattern, key) => TopicMatcher.Matches(pattern, key) == Reference(Words(pattern), Words(key)),
             iter: 20_000);
     }
+
+    // RabbitMQ's split (rabbit_exchange_type_topic:split_topic_key): "" is no word at all, and every
+    // dot separates two words, so "a..b" is "a", "" and "b", and "a." is "a" and "".
+    private static string[] Words(string key) => key.Length == 0 ? [] : key.Split('.');
 
     // Naive recursive matcher: exponential in the worst case but obviously right.
     private static bool Reference(ReadOnlySpan<string> pattern, ReadOnlySpan<string> key)

@@ -1,0 +1,70 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Serverless.IntegrationTests.Hosting;
+
+/// <summary>A loopback TCP forwarder: a region endpoint that can be "down" (nothing listening on its port) and
+/// come up later, forwarding to a real Azurite. Stops its listener and connections when disposed.</summary>
+public sealed class TcpForwarder : IAsyncDisposable
+{
+    private readonly TcpListener listener;
+    private readonly int targetPort;
+    private readonly CancellationTokenSource stopping = new();
+    private readonly Task accepting;
+
+    private TcpForwarder(int port, int targetPort)
+    {
+        this.targetPort = targetPort;
+        listener = new TcpListener(IPAddress.Loopback, port);
+        listener.Start();
+        accepting = AcceptAsync();
+    }
+
+    /// <summary>Listens on 127.0.0.1:<paramref name="port"/> and forwards each connection to <paramref name="targetPort"/>.</summary>
+    public static TcpForwarder Start(int port, int targetPort) => new(port, targetPort);
+
+    public async ValueTask DisposeAsync()
+    {
+        await stopping.CancelAsync();
+        listener.Stop();
+        try
+        {
+            await accepting;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (SocketException)
+        {
+        }
+        stopping.Dispose();
+    }
+
+    private async Task AcceptAsync()
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            var client = await listener.AcceptTcpClientAsync(stopping.Token);
+            _ = ForwardAsync(client);
+        }
+    }
+
+    private async Task ForwardAsync(TcpClient client)
+    {
+        using (client)
+        using (var target = new TcpClient(AddressFamily.InterNetwork))
+        {
+            try
+            {
+                await target.ConnectAsync(IPAddress.Loopback, targetPort, stopping.Token);
+                var inbound = client.GetStream().CopyToAsync(target.GetStream(), stopping.Token);
+                var outbound = target.GetStream().CopyToAsync(client.GetStream(), stopping.Token);
+                await Task.WhenAny(inbound, outbound);
+            }
+            catch (Exception exception) when (exception is IOException or SocketException or OperationCanceledException)
+            {
+                // A connection that ends badly ends; the client sees it closed.
+            }
+        }
+    }
+}
