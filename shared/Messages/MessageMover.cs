@@ -113,6 +113,12 @@ public sealed class MessageMover(IMessageStore store, QueueDirectory directory, 
         };
         foreach (var queue in Router.Route(catalog, exchange, routingKey, content.Headers))
         {
+            if (DeadLetterCycles.IsCycle(copy.Deaths, queue, reason))
+            {
+                // Back into a queue it died in, with no rejection since: RabbitMQ drops it rather than loop.
+                logger.LogInformation("Message {MessageId} dead-lettered from {Source} in a cycle back to {Queue} ({Reason}) is dropped.", content.MessageId, source.Name, queue, reason);
+                continue;
+            }
             if (await directory.FindQueueAsync(source.Vhost, queue, cancellationToken) is { } destination)
             {
                 await AppendCopyAsync(destination, copy, moveKey, depth, cancellationToken);

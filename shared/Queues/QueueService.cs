@@ -4,6 +4,7 @@ using Serverless.Errors;
 using Serverless.Messages;
 using Serverless.Routing;
 using Serverless.Storage;
+using Serverless.Validation;
 
 namespace Serverless.Queues;
 
@@ -24,6 +25,7 @@ public sealed class QueueService(IMetadataStore metadata, IMessageStore messages
     /// a different declaration is RabbitMQ's PRECONDITION_FAILED (409) naming every differing argument.</summary>
     public async Task<(QueueInfo Queue, bool Created)> DeclareAsync(string vhost, string queue, QueueArguments arguments, CancellationToken cancellationToken = default)
     {
+        QueueNameRules.EnsureDeclarable(queue);
         await directory.EnsureVhostAsync(vhost, cancellationToken);
         var (record, created) = await metadata.CreateQueueAsync(new QueueRecord(vhost, queue, arguments, time.GetUtcNow()) { Incarnation = NewIncarnation() }, cancellationToken);
         if (!created && record.Deleting is not null)

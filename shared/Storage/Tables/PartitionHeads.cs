@@ -28,7 +28,7 @@ internal sealed class PartitionHeads(TableClient table)
 
     public async ValueTask<Head?> ReadAsync(QueuePartition partition, CancellationToken cancellationToken = default)
     {
-        var response = await StorageErrors.TranslateAsync(() => table.GetEntityIfExistsAsync<TableEntity>(PartitionKey(partition), HeadKey, cancellationToken: cancellationToken));
+        var response = await StorageErrors.TranslateAsync(() => table.GetEntityIfExistsAsync<TableEntity>(PartitionKey(partition), HeadKey, cancellationToken: cancellationToken), cancellationToken);
         if (!response.HasValue)
         {
             cache.TryRemove(partition, out _);
@@ -50,7 +50,7 @@ internal sealed class PartitionHeads(TableClient table)
         if (partition.Limits is { } limits) entity["Signature"] = limits.Signature;
         try
         {
-            await StorageErrors.TranslateAsync(() => table.AddEntityAsync(entity, cancellationToken));
+            await StorageErrors.TranslateAsync(() => table.AddEntityAsync(entity, cancellationToken), cancellationToken);
         }
         catch (StorageFailureException exists) when (exists.InnerException is RequestFailedException { Status: 409 })
         {
@@ -68,7 +68,7 @@ internal sealed class PartitionHeads(TableClient table)
             if (head is null) return null;
             try
             {
-                await StorageErrors.TranslateAsync(() => table.DeleteEntityAsync(PartitionKey(partition), HeadKey, head.ETag, cancellationToken));
+                await StorageErrors.TranslateAsync(() => table.DeleteEntityAsync(PartitionKey(partition), HeadKey, head.ETag, cancellationToken), cancellationToken);
                 Forget(partition);
                 return new PartitionHeadState(head.Signature, head.Count, head.Bytes, head.Since, head.Complete);
             }
@@ -84,7 +84,7 @@ internal sealed class PartitionHeads(TableClient table)
         var entity = new TableEntity(PartitionKey(partition), HeadKey) { ["Count"] = state?.Count ?? 0L, ["Bytes"] = state?.Bytes ?? 0L, ["Complete"] = state?.Complete ?? true };
         if (state?.CountSignature is { } signature) entity["Signature"] = signature;
         if (state?.Since is { } since) entity["Since"] = since.UtcTicks;
-        await StorageErrors.TranslateAsync(() => table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken));
+        await StorageErrors.TranslateAsync(() => table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken), cancellationToken);
         Forget(partition);
     }
 
@@ -94,7 +94,7 @@ internal sealed class PartitionHeads(TableClient table)
         var entity = new TableEntity(PartitionKey(partition), HeadKey) { ["Signature"] = signature, ["Count"] = 0L, ["Bytes"] = 0L, ["Since"] = now.UtcTicks, ["Complete"] = false };
         try
         {
-            var response = await StorageErrors.TranslateAsync(() => table.UpdateEntityAsync(entity, current.ETag, TableUpdateMode.Replace, cancellationToken));
+            var response = await StorageErrors.TranslateAsync(() => table.UpdateEntityAsync(entity, current.ETag, TableUpdateMode.Replace, cancellationToken), cancellationToken);
             var head = new Head(response.Headers.ETag ?? default, signature, 0, 0, now, Complete: false);
             cache[partition] = head;
             return head;
@@ -110,7 +110,7 @@ internal sealed class PartitionHeads(TableClient table)
     {
         try
         {
-            await StorageErrors.TranslateAsync(() => table.UpdateEntityAsync(new TableEntity(PartitionKey(partition), HeadKey) { ["Complete"] = true }, head.ETag, TableUpdateMode.Merge, cancellationToken));
+            await StorageErrors.TranslateAsync(() => table.UpdateEntityAsync(new TableEntity(PartitionKey(partition), HeadKey) { ["Complete"] = true }, head.ETag, TableUpdateMode.Merge, cancellationToken), cancellationToken);
             Forget(partition);
             return true;
         }

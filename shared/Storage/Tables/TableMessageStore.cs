@@ -62,7 +62,7 @@ public sealed partial class TableMessageStore(TableClient table, TimeProvider ti
 
     private async Task<TableEntity?> GetRowAsync(QueuePartition partition, string rowKey, string[]? select, CancellationToken cancellationToken)
     {
-        var response = await StorageErrors.TranslateAsync(() => table.GetEntityIfExistsAsync<TableEntity>(PartitionKey(partition), rowKey, select, cancellationToken));
+        var response = await StorageErrors.TranslateAsync(() => table.GetEntityIfExistsAsync<TableEntity>(PartitionKey(partition), rowKey, select, cancellationToken), cancellationToken);
         return response.HasValue ? response.Value : null;
     }
 
@@ -75,7 +75,7 @@ public sealed partial class TableMessageStore(TableClient table, TimeProvider ti
                 return page.Values.Take(take).ToList();
             }
             return new List<TableEntity>();
-        });
+        }, cancellationToken);
     }
 
     private async Task<List<TableEntity>> QueryAsync(string filter, string[] select, int max, CancellationToken cancellationToken)
@@ -100,7 +100,7 @@ public sealed partial class TableMessageStore(TableClient table, TimeProvider ti
             {
                 more = await rows.MoveNextAsync();
             }
-            catch (Exception exception) when (StorageErrors.Translate(exception) is { } translated)
+            catch (Exception exception) when (StorageErrors.Translate(exception, cancellationToken) is { } translated)
             {
                 throw translated;
             }

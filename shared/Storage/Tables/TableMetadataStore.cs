@@ -77,7 +77,7 @@ public sealed class TableMetadataStore(TableClient table) : IMetadataStore
         {
             // Merge: a null property is left out of the request, so clearing writes an empty string.
             if (deleting is null) entity["Deleting"] = "";
-            await StorageErrors.TranslateAsync(() => table.UpdateEntityAsync(entity, new ETag(queue.ETag!), TableUpdateMode.Merge, cancellationToken));
+            await StorageErrors.TranslateAsync(() => table.UpdateEntityAsync(entity, new ETag(queue.ETag!), TableUpdateMode.Merge, cancellationToken), cancellationToken);
         }
         catch (StorageFailureException changed) when (changed.InnerException is RequestFailedException { Status: 412 or 404 })
         {
@@ -90,7 +90,7 @@ public sealed class TableMetadataStore(TableClient table) : IMetadataStore
     {
         try
         {
-            await StorageErrors.TranslateAsync(() => table.DeleteEntityAsync(QueuePartition(queue.Vhost), queue.Name, new ETag(queue.ETag!), cancellationToken));
+            await StorageErrors.TranslateAsync(() => table.DeleteEntityAsync(QueuePartition(queue.Vhost), queue.Name, new ETag(queue.ETag!), cancellationToken), cancellationToken);
             return true;
         }
         catch (StorageFailureException changed) when (changed.InnerException is RequestFailedException { Status: 412 or 404 })
@@ -110,7 +110,7 @@ public sealed class TableMetadataStore(TableClient table) : IMetadataStore
             {
                 // Deleted meanwhile: nothing to mark.
             }
-        });
+        }, cancellationToken);
 
     private static string RecordPartition(string kind, string vhost) => kind + "|" + vhost;
 
@@ -119,7 +119,7 @@ public sealed class TableMetadataStore(TableClient table) : IMetadataStore
 
     public Task PutRecordAsync<T>(string kind, string vhost, string key, T record, CancellationToken cancellationToken = default) =>
         StorageErrors.TranslateAsync(() => table.UpsertEntityAsync(
-            new TableEntity(RecordPartition(kind, vhost), key) { ["Data"] = JsonSerializer.Serialize(record, ApiJson.Options) }, TableUpdateMode.Replace, cancellationToken));
+            new TableEntity(RecordPartition(kind, vhost), key) { ["Data"] = JsonSerializer.Serialize(record, ApiJson.Options) }, TableUpdateMode.Replace, cancellationToken), cancellationToken);
 
     public async Task<T?> GetRecordAsync<T>(string kind, string vhost, string key, CancellationToken cancellationToken = default) where T : class =>
         await GetAsync(RecordPartition(kind, vhost), key, cancellationToken) is { } entity ? Deserialize<T>(entity) : null;
@@ -155,7 +155,7 @@ public sealed class TableMetadataStore(TableClient table) : IMetadataStore
     {
         try
         {
-            await StorageErrors.TranslateAsync(() => table.AddEntityAsync(entity, cancellationToken));
+            await StorageErrors.TranslateAsync(() => table.AddEntityAsync(entity, cancellationToken), cancellationToken);
             return true;
         }
         catch (StorageFailureException failure) when (failure.InnerException is RequestFailedException { Status: 409 })
@@ -166,13 +166,13 @@ public sealed class TableMetadataStore(TableClient table) : IMetadataStore
 
     private async Task<TableEntity?> GetAsync(string partition, string row, CancellationToken cancellationToken)
     {
-        var response = await StorageErrors.TranslateAsync(() => table.GetEntityIfExistsAsync<TableEntity>(partition, row, cancellationToken: cancellationToken));
+        var response = await StorageErrors.TranslateAsync(() => table.GetEntityIfExistsAsync<TableEntity>(partition, row, cancellationToken: cancellationToken), cancellationToken);
         return response.HasValue ? response.Value : null;
     }
 
     private async Task<bool> DeleteAsync(string partition, string row, CancellationToken cancellationToken)
     {
-        var response = await StorageErrors.TranslateAsync(() => table.DeleteEntityAsync(partition, row, ETag.All, cancellationToken));
+        var response = await StorageErrors.TranslateAsync(() => table.DeleteEntityAsync(partition, row, ETag.All, cancellationToken), cancellationToken);
         return response.Status != 404;
     }
 
@@ -185,5 +185,5 @@ public sealed class TableMetadataStore(TableClient table) : IMetadataStore
                 rows.Add(row);
             }
             return rows;
-        });
+        }, cancellationToken);
 }

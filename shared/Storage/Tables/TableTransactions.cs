@@ -72,12 +72,12 @@ internal static class TableTransactions
                         var responses = await table.SubmitTransactionAsync(actions, cancellationToken);
                         if (extra is not null) chunkAction!.Committed(responses.Value[^1]);
                     }
-                    catch (Exception other) when (other is not RequestFailedException && StorageErrors.Translate(other) is { } translated)
+                    catch (Exception other) when (other is not RequestFailedException && StorageErrors.Translate(other, cancellationToken) is { } translated)
                     {
                         if (marker is not null && await CommittedAsync(table, actions[0], marker, cancellationToken)) { CommitUnanswered(); break; }
                         throw translated;
                     }
-                    catch (RequestFailedException failed) when (failed.Status is not (404 or 409 or 412) && StorageErrors.Translate(failed) is { } translated)
+                    catch (RequestFailedException failed) when (failed.Status is not (404 or 409 or 412) && StorageErrors.Translate(failed, cancellationToken) is { } translated)
                     {
                         if (marker is not null && await CommittedAsync(table, actions[0], marker, cancellationToken)) { CommitUnanswered(); break; }
                         throw translated;
@@ -173,7 +173,7 @@ internal static class TableTransactions
             var row = await table.GetEntityIfExistsAsync<TableEntity>(first.Entity.PartitionKey, first.Entity.RowKey, [AttemptProperty], cancellationToken);
             return row.HasValue && row.Value!.GetString(AttemptProperty) == token;
         }
-        catch (Exception exception) when (StorageErrors.Translate(exception) is not null)
+        catch (Exception exception) when (StorageErrors.Translate(exception, cancellationToken) is not null)
         {
             return false; // unknown: reported as not committed
         }

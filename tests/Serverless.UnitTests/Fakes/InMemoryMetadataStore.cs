@@ -57,6 +57,12 @@ public sealed class InMemoryMetadataStore : IMetadataStore
 
     public Task<bool> DeleteQueueAsync(string vhost, string name, CancellationToken cancellationToken = default) => Task.FromResult(queues.TryRemove((vhost, name), out _));
 
+    public Task<QueueRecord?> SetQueueDeletingAsync(QueueRecord queue, QueueDeleteState? deleting, CancellationToken cancellationToken = default) =>
+        Task.FromResult(queues.TryUpdate((queue.Vhost, queue.Name), queue with { Deleting = deleting }, queue) ? queues[(queue.Vhost, queue.Name)] : null);
+
+    public Task<bool> DeleteQueueAsync(QueueRecord queue, CancellationToken cancellationToken = default) =>
+        Task.FromResult(queues.TryRemove(new KeyValuePair<(string, string), QueueRecord>((queue.Vhost, queue.Name), queue)));
+
     public Task TouchQueueAsync(string vhost, string name, DateTimeOffset usedAt, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
     public Task<bool> AddRecordAsync<T>(string kind, string vhost, string key, T record, CancellationToken cancellationToken = default) =>
