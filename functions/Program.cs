@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Azure.Core.Pipeline;
 using Serverless.Functions.Hosting;
-using Serverless.Functions.Hosting.Local;
 using Serverless.Hosting;
 using Serverless.Json;
 using Serverless.Storage;
@@ -18,20 +17,6 @@ var customHandlerPort = builder.Configuration["FUNCTIONS_CUSTOMHANDLER_PORT"];
 var underFunctionsHost = !string.IsNullOrEmpty(customHandlerPort);
 builder.WebHost.UseUrls(underFunctionsHost ? $"http://127.0.0.1:{customHandlerPort}" : builder.Configuration["Urls"] ?? "http://127.0.0.1:7071");
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 4 * 1024 * 1024);
-
-// No regions configured: the embedded default, two local Azurite instances as two regions.
-LocalRegions? localRegions = null;
-if (builder.Configuration.GetSection(RegionsOptions.SectionName).Get<RegionsOptions>() is not { IsEmpty: false })
-{
-    var dataRoot = builder.Configuration["LocalRegions:DataRoot"] ?? LocalDataRoot.Find();
-    using var startupLogs = LoggerFactory.Create(logging => logging.AddConsole());
-    localRegions = await LocalRegions.StartAsync(dataRoot, startupLogs.CreateLogger("LocalRegions"));
-    builder.Configuration.AddInMemoryCollection(localRegions.ToConfiguration());
-    if (string.IsNullOrEmpty(builder.Configuration["Auth:AdminKey"]))
-    {
-        builder.Configuration.AddInMemoryCollection([new("Auth:AdminKey", LocalRegions.LoadOrCreateAdminKey(dataRoot))]);
-    }
-}
 
 // Benchmarks count the storage requests per message (GetStorageRequestCount); off by default.
 if (builder.Configuration.GetValue<bool>("Diagnostics:CountStorageRequests"))
@@ -56,23 +41,10 @@ builder.Services.ConfigureHttpJsonOptions(json =>
 });
 if (!underFunctionsHost) builder.Services.AddHostedService<TimerScheduler>();
 
-try
-{
-    var app = builder.Build();
-    app.UseExceptionHandler();
-    app.UseStatusCodePages();
-    app.UseApiKeys();
-    app.MapFunctions();
-    app.Lifetime.ApplicationStarted.Register(() =>
-    {
-        if (localRegions is null) return;
-        Console.WriteLine($"Serving {string.Join(", ", app.Urls)} with local regions under {localRegions.DataRoot}");
-        Console.WriteLine($"Admin key: {app.Configuration["Auth:AdminKey"]}");
-    });
-    await app.RunAsync();
-    return 0;
-}
-finally
-{
-    if (localRegions is not null) await localRegions.DisposeAsync();
-}
+var app = builder.Build();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseApiKeys();
+app.MapFunctions();
+await app.RunAsync();
+return 0;

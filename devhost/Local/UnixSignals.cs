@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
-namespace Serverless.Functions.Hosting.Local;
+namespace Serverless.DevHost.Local;
 
 /// <summary>Sends POSIX signals to child processes. <see cref="Process.Kill()"/> only sends SIGKILL,
 /// and Azurite loses its last seconds of writes unless it is stopped with SIGTERM.</summary>

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Serverless.Functions.Hosting.Local;
+namespace Serverless.DevHost.Local;
 
 /// <summary>The stop side of a child process this program started: SIGTERM with a grace period, then a
 /// kill of its tree; SIGKILL at once for tests about crashes. Every step is safe to repeat.</summary>

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Serverless.Functions.Hosting.Local;
+namespace Serverless.DevHost.Local;
 
 /// <summary>Drains a child's stdout and stderr, keeping the last lines. A child whose redirected pipe
 /// is never read blocks once the pipe buffer fills, and the last lines are what explains a failure.</summary>

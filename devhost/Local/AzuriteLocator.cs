@@ -1,4 +1,4 @@
-namespace Serverless.Functions.Hosting.Local;
+namespace Serverless.DevHost.Local;
 
 /// <summary>Finds the Azurite that <c>npm ci</c> installed from the repository's package-lock.json,
 /// so the emulator version is pinned by the repository and not by whatever is on the machine.</summary>

@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 
-namespace Serverless.Functions.Hosting.Local;
+namespace Serverless.DevHost.Local;
 
 /// <summary>One Azurite emulator process: the blob, queue and table store of one local region,
 /// on three free loopback ports.</summary>

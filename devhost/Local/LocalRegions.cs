@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 
-namespace Serverless.Functions.Hosting.Local;
+namespace Serverless.DevHost.Local;
 
 /// <summary>The embedded default when no region is configured: two Azurite instances as two regions,
 /// with their data under one data root (<c>.local/</c> at the repository root) so it survives restarts.</summary>
@@ -194,17 +194,7 @@ public sealed class LocalRegions : IAsyncDisposable
 
     private static bool IsOurAzurite(int pid, string root)
     {
-        string cmdline;
-        try
-        {
-            cmdline = File.ReadAllText($"/proc/{Pid(pid)}/cmdline");
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
-
-        var arguments = cmdline.Split('\0', StringSplitOptions.RemoveEmptyEntries);
+        var arguments = ProcessCommandLine.Read(pid);
         var rootPrefix = Path.TrimEndingDirectorySeparator(root) + Path.DirectorySeparatorChar;
         return arguments.Any(a => a.Contains("azurite", StringComparison.OrdinalIgnoreCase))
             && arguments.Any(a => a.StartsWith(rootPrefix, StringComparison.Ordinal));

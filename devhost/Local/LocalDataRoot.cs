@@ -1,4 +1,4 @@
-namespace Serverless.Functions.Hosting.Local;
+namespace Serverless.DevHost.Local;
 
 /// <summary>Where the embedded local regions keep their data: <c>.local/</c> at the repository root
 /// (the folder holding Serverless.sln), else under the current directory.</summary>

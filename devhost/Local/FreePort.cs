@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Serverless.Functions.Hosting.Local;
+namespace Serverless.DevHost.Local;
 
 /// <summary>Finds loopback ports nobody listens on. Another process may still take a port before
 /// the caller binds it, so callers retry on "address in use".</summary>

@@ -1,4 +1,4 @@
-namespace Serverless.Functions.Hosting.Local;
+namespace Serverless.DevHost.Local;
 
 /// <summary>How to start one Azurite instance (one local region).</summary>
 public sealed class AzuriteStartOptions
