@@ -1,12 +1,11 @@
-using Serverless.Functions.Hosting;
 using Serverless.Messages;
 
 namespace Serverless.Functions;
 
 /// <summary>Every 5 minutes: deletes dedup rows whose window has passed.</summary>
-[TimerTrigger("0 */5 * * * *")]
-public sealed class PruneDeduplication(DueMessageReleaser releaser) : ITimerFunction
+public sealed class PruneDeduplication(DueMessageReleaser releaser)
 {
-    public async Task<object?> RunAsync(CancellationToken cancellationToken = default) =>
-        await releaser.PruneDeduplicationAsync(cancellationToken);
+    [Function(nameof(PruneDeduplication))]
+    public Task<SweepResult> Run([TimerTrigger("0 */5 * * * *")] TimerInfo timer, CancellationToken cancellationToken) =>
+        releaser.PruneDeduplicationAsync(cancellationToken);
 }

@@ -1,9 +1,9 @@
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging.Abstractions;
-using Serverless.Functions.Hosting.Local;
+using Serverless.DevHost.Local;
 using Serverless.Testing;
 
-namespace Serverless.IntegrationTests.Hosting.Local;
+namespace Serverless.IntegrationTests.DevHost.Local;
 
 public sealed class LocalRegionsTests : IDisposable
 {

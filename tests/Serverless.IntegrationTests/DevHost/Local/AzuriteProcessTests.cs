@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using Azure.Data.Tables;
-using Serverless.Functions.Hosting.Local;
+using Serverless.DevHost.Local;
 using Serverless.Testing;
 
-namespace Serverless.IntegrationTests.Hosting.Local;
+namespace Serverless.IntegrationTests.DevHost.Local;
 
 public sealed class AzuriteProcessTests : IDisposable
 {
