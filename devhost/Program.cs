@@ -87,6 +87,9 @@ try
     {
         grpc.MaxReceiveMessageSize = null;
         grpc.MaxSendMessageSize = null;
+
+        // No catch-all "/{service}/{method}" endpoints for unknown gRPC calls: they would take two-segment app paths.
+        grpc.IgnoreUnknownServices = true;
     });
     services.AddHttpForwarder();
     services.AddSingleton(app);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serverless.DevHost.Functions;
@@ -9,7 +10,8 @@ namespace Serverless.DevHost.Worker;
 
 /// <summary>Runs a function of the app in the running worker and waits for its InvocationResponse, within the app's
 /// <c>functionTimeout</c>; for timers, queues and the admin route (HTTP requests go through the forwarder).</summary>
-public sealed class FunctionInvoker(WorkerSupervisor workers, FunctionApp app, IOptions<DevHostOptions> options, ILogger<FunctionInvoker> logger)
+public sealed class FunctionInvoker(
+    WorkerSupervisor workers, FunctionApp app, IOptions<DevHostOptions> options, IHostApplicationLifetime lifetime, ILogger<FunctionInvoker> logger)
 {
     /// <summary>Invokes <paramref name="function"/> with the request <paramref name="build"/> makes from the function id
     /// and a new invocation id. A failed function, a dead worker or a timeout is an unsuccessful outcome, not an exception.</summary>
@@ -27,7 +29,7 @@ public sealed class FunctionInvoker(WorkerSupervisor workers, FunctionApp app, I
         var clock = Stopwatch.StartNew();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(app.Host.FunctionTimeout);
-        logger.LogInformation("Executing '{Function}' (Id={InvocationId})", function.Name, invocationId);
+        logger.LogDebug("Executing '{Function}' (Id={InvocationId})", function.Name, invocationId);
         InvocationOutcome outcome;
         try
         {
@@ -47,8 +49,13 @@ public sealed class FunctionInvoker(WorkerSupervisor workers, FunctionApp app, I
 
         if (outcome.Succeeded)
         {
-            logger.LogInformation("Executed '{Function}' (Succeeded, Id={InvocationId}, Duration={Duration}ms)",
+            logger.LogDebug("Executed '{Function}' (Succeeded, Id={InvocationId}, Duration={Duration}ms)",
                 function.Name, invocationId, (long)outcome.Duration.TotalMilliseconds);
+        }
+        else if (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // devhost is stopping its worker: not a failure of the function.
+            logger.LogDebug("'{Function}' (Id={InvocationId}) ended as devhost stopped: {Failure}", function.Name, invocationId, outcome.Failure);
         }
         else
         {

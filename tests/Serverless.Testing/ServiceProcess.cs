@@ -142,6 +142,10 @@ public sealed class ServiceProcess : IAsyncDisposable
         if (_ownsDataRoot) TestFolders.DeleteQuietly(DataRoot);
     }
 
+    /// <summary>Releases a devhost killed with <see cref="KillDevHostOnly"/> and leaves what it started running (and
+    /// its data root in place), for a test of what the next devhost does with them.</summary>
+    public ValueTask DisposeKeepingChildrenAsync() => _lifecycle.DisposeAsync(StopGrace);
+
     /// <summary>The workers recorded in <c>&lt;dataRoot&gt;/devhost.pids</c>, oldest first.</summary>
     public static IReadOnlyList<(int Pid, string WorkerId)> RecordedWorkers(string dataRoot)
     {
