@@ -14,6 +14,7 @@ using Serverless.DevHost.Worker;
 // in the tests. Start-up problems are reported on one line, with a non-zero exit code and no stack trace.
 LocalRegions? localRegions = null;
 ChildProcessRecord? children = null;
+WorkerPrelaunch? prelaunch = null;
 try
 {
     var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -67,6 +68,11 @@ try
     builder.Configuration.AddInMemoryCollection(generated);
     var appSettings = AppSettings.Collect(builder.Configuration, generated);
 
+    // The worker starts now, side by side with devhost's own server: its start is most of devhost's start time.
+    var connections = new WorkerConnections();
+    var launch = new WorkerLaunchSettings(app, new Uri($"http://127.0.0.1:{grpcPort}/"), appSettings);
+    prelaunch = new WorkerPrelaunch(LaunchedWorker.Start(launch.StartInfo, connections, children));
+
     // The URLs are bound explicitly (with the worker's HTTP/2-only gRPC endpoint beside them), not through "urls".
     builder.Configuration["urls"] = string.Empty;
     builder.WebHost.ConfigureKestrel(kestrel =>
@@ -95,9 +101,10 @@ try
     services.AddSingleton(app);
     services.AddSingleton(children);
     services.AddSingleton(TimeProvider.System);
-    services.AddSingleton(new WorkerLaunchSettings(app, new Uri($"http://127.0.0.1:{grpcPort}/"), appSettings));
+    services.AddSingleton(launch);
+    services.AddSingleton(prelaunch);
+    services.AddSingleton(connections);
     services.AddSingleton<WorkerLogRelay>();
-    services.AddSingleton<WorkerConnections>();
     services.AddSingleton<WorkerSupervisor>();
     services.AddHostedService(provider => provider.GetRequiredService<WorkerSupervisor>());
     services.AddSingleton<FunctionInvoker>();
@@ -153,6 +160,13 @@ catch (Exception ex) when (ex is InvalidOperationException or FileNotFoundExcept
 }
 finally
 {
+    // A start that failed before the supervisor took the pre-launched worker must not leave it running.
+    if (prelaunch?.Take() is { } unused)
+    {
+        await unused.Process.StopAsync();
+        await unused.Process.DisposeAsync();
+    }
+
     if (localRegions is not null) await localRegions.DisposeAsync();
     children?.Dispose();
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Serverless.DevHost.Functions;
 using Serverless.DevHost.Hosting;
@@ -32,32 +31,20 @@ public sealed class LoadedWorker : IAsyncDisposable
     /// <summary>The id the function was loaded under, or null when it failed to load.</summary>
     public string? FunctionId(string functionName) => _functionIds.GetValueOrDefault(functionName);
 
-    /// <summary>Starts the worker (recorded in <paramref name="children"/> while it runs) and runs the host's handshake: StartStream → WorkerInitRequest/Response →
-    /// a FunctionLoadRequest/Response per function of functions.metadata.</summary>
+    /// <summary>Runs the host's handshake with a started worker: StartStream → WorkerInitRequest/Response → a
+    /// FunctionLoadRequest/Response per function of functions.metadata. A worker that fails it is stopped.</summary>
     /// <exception cref="InvalidOperationException">The worker exited, refused to initialise, or timed out.</exception>
-    public static async Task<LoadedWorker> StartAsync(
-        FunctionApp app, WorkerConnections connections, Func<string, ProcessStartInfo> startInfo, ChildProcessRecord children,
+    public static async Task<LoadedWorker> HandshakeAsync(
+        FunctionApp app, LaunchedWorker launched, WorkerConnections connections, ChildProcessRecord children,
         TimeSpan timeout, ILogger logger, CancellationToken cancellationToken = default)
     {
-        var workerId = Guid.NewGuid().ToString();
-        var connected = connections.Expect(workerId);
-        WorkerProcess process;
-        try
-        {
-            process = WorkerProcess.Start(startInfo(workerId), Console.Out);
-        }
-        catch
-        {
-            connections.Forget(workerId);
-            throw;
-        }
-
-        children.AddWorker(process.ProcessId, workerId);
+        ArgumentNullException.ThrowIfNull(launched);
+        var process = launched.Process;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
         try
         {
-            var channel = await WhileRunningAsync(process, connected, "connect", deadline.Token);
+            var channel = await WhileRunningAsync(process, launched.Connected, "connect", deadline.Token);
             var init = await WhileRunningAsync(process, channel.InitializeAsync(InitRequest(app), deadline.Token), "initialise", deadline.Token);
             if (init.Result?.Status != StatusResult.Types.Status.Success)
             {
@@ -76,14 +63,15 @@ public sealed class LoadedWorker : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            connections.Forget(workerId);
+            connections.Forget(launched.WorkerId);
             await process.StopAsync();
             await process.DisposeAsync();
             children.RemoveWorker(process.ProcessId);
             if (ex is OperationCanceledException && cancellationToken.IsCancellationRequested) throw;
             var reason = ex is OperationCanceledException ? $"it did not finish starting within {timeout.TotalSeconds:0} s" : ex.Message;
-            throw new InvalidOperationException(
-                $"The worker (pid {process.ProcessId}) failed to start: {reason}{Environment.NewLine}{process.OutputTail}", ex);
+            throw new WorkerStartException(
+                $"The worker (pid {process.ProcessId}) failed to start: {reason}{Environment.NewLine}{process.OutputTail}",
+                connected: launched.Connected.IsCompletedSuccessfully, ex);
         }
     }
 

@@ -4,7 +4,7 @@ namespace Serverless.DevHost.Worker;
 
 /// <summary>Pairs a worker's incoming event stream with the start that is waiting for it, by the worker id
 /// devhost gave the worker on its command line. A stream with an unknown id is refused.</summary>
-public sealed class WorkerConnections(WorkerLogRelay logs)
+public sealed class WorkerConnections
 {
     private readonly ConcurrentDictionary<string, TaskCompletionSource<WorkerChannel>> _expected = new(StringComparer.Ordinal);
 
@@ -18,12 +18,11 @@ public sealed class WorkerConnections(WorkerLogRelay logs)
         if (_expected.TryRemove(workerId, out var waiting)) waiting.TrySetCanceled();
     }
 
-    /// <summary>The channel for the worker that opened a stream with StartStream(<paramref name="workerId"/>),
-    /// or null when devhost started no such worker (or it already connected).</summary>
-    public WorkerChannel? Accept(string workerId)
+    /// <summary>Hands the stream of the worker that opened it with StartStream(<paramref name="workerId"/>) to the
+    /// start waiting for it; false when devhost started no such worker (or it already connected).</summary>
+    public bool Accept(string workerId, WorkerChannel channel)
     {
-        if (!_expected.TryRemove(workerId, out var waiting)) return null;
-        var channel = new WorkerChannel(workerId, logs);
-        return waiting.TrySetResult(channel) ? channel : null;
+        ArgumentNullException.ThrowIfNull(channel);
+        return _expected.TryRemove(workerId, out var waiting) && waiting.TrySetResult(channel);
     }
 }

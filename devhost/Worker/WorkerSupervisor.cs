@@ -14,6 +14,7 @@ public sealed class WorkerSupervisor(
     FunctionApp app,
     WorkerConnections connections,
     WorkerLaunchSettings launch,
+    WorkerPrelaunch prelaunch,
     ChildProcessRecord children,
     IOptions<DevHostOptions> options,
     IHostApplicationLifetime lifetime,
@@ -66,6 +67,7 @@ public sealed class WorkerSupervisor(
     {
         await base.StopAsync(cancellationToken);
         await StopCurrentWorkerAsync();
+        if (prelaunch.Take() is { } unused) await StopLaunchedAsync(unused);
     }
 
     private Task StopCurrentWorkerAsync()
@@ -85,22 +87,34 @@ public sealed class WorkerSupervisor(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // The worker dials devhost's gRPC endpoint: start it only once devhost listens.
-        await WhenStartedAsync(stoppingToken);
+        var prelaunched = prelaunch.Take();
+
+        // A worker dials devhost's gRPC endpoint: start one only once devhost listens (the pre-launched one is
+        // slower to start than devhost's server).
+        if (prelaunched is null) await WhenStartedAsync(stoppingToken);
         var backoff = FirstBackoff;
         while (!stoppingToken.IsCancellationRequested)
         {
             var clock = Stopwatch.StartNew();
+            var wasPrelaunched = prelaunched is not null;
             LoadedWorker worker;
             try
             {
-                worker = await LoadedWorker.StartAsync(
-                    app, connections, launch.StartInfo, children,
-                    TimeSpan.FromSeconds(options.Value.WorkerStartTimeoutSeconds), logger, stoppingToken);
+                var launched = prelaunched ?? LaunchedWorker.Start(launch.StartInfo, connections, children);
+                prelaunched = null;
+                worker = await LoadedWorker.HandshakeAsync(
+                    app, launched, connections, children, TimeSpan.FromSeconds(options.Value.WorkerStartTimeoutSeconds), logger, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 return;
+            }
+            catch (WorkerStartException ex) when (wasPrelaunched && !ex.Connected)
+            {
+                // It dialled before devhost listened (a heavily loaded machine): start the next one at once.
+                logger.LogDebug("The worker started alongside devhost could not connect: {Reason}", ex.Message);
+                await WhenStartedAsync(stoppingToken);
+                continue;
             }
             catch (InvalidOperationException ex)
             {
@@ -133,6 +147,14 @@ public sealed class WorkerSupervisor(
             await DelayAsync(backoff, stoppingToken);
             backoff = Next(backoff);
         }
+    }
+
+    private async Task StopLaunchedAsync(LaunchedWorker launched)
+    {
+        connections.Forget(launched.WorkerId);
+        await launched.Process.StopAsync();
+        await launched.Process.DisposeAsync();
+        children.RemoveWorker(launched.Process.ProcessId);
     }
 
     private async Task StopWorkerAsync(LoadedWorker worker)
