@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Serverless.UnitTests.OpenApi;
 
 namespace Serverless.UnitTests.Hosting;
 
@@ -55,32 +53,9 @@ public sealed class PublishPackageTests : IAsyncLifetime
 
     private async Task<(int ExitCode, string Output)> PublishAsync()
     {
-        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
-        var startInfo = new ProcessStartInfo(dotnet)
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = RedoclyCli.RepoRoot,
-        };
-        // Azurite is installed already (this test's own build did it); a second npm ci could race with it.
-        foreach (var argument in new[] { "publish", "functions", "-c", "Release", "-o", _folder, "-p:SkipAzuriteInstall=true", "-nologo" })
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(startInfo)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(8));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("dotnet publish did not finish within 8 minutes.");
-        }
-        return (process.ExitCode, await stdout + await stderr);
+        // Azurite is installed already (this test's own build did it); a second npm ci could race with another build.
+        var (exitCode, output, errors) = await ExternalTool.RunAsync(ExternalTool.Dotnet(),
+            ["publish", "functions", "-c", "Release", "-o", _folder, "-p:SkipAzuriteInstall=true", "-nologo"], TimeSpan.FromMinutes(8));
+        return (exitCode, output + errors);
     }
 }
