@@ -148,6 +148,8 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
 
         environment["Auth__AdminKey"] = adminKey;
+        // Azurite accepts transactions Azure refuses: the service refuses them as Azure does (options.Environment may turn it off).
+        environment["Diagnostics__EnforceAzureTableRules"] = "true";
         environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         if (options.CustomHandlerPort is { } handlerPort)
         {
