@@ -2,10 +2,11 @@ using Serverless.Messages;
 
 namespace Serverless.Functions;
 
-/// <summary>Every 5 minutes: deletes dedup rows whose window has passed.</summary>
+/// <summary>Every 5 minutes: deletes dedup rows whose window has passed, and change rows of settlements kept
+/// long past any resend of their transaction.</summary>
 public sealed class PruneDeduplication(DueMessageReleaser releaser)
 {
     [Function(nameof(PruneDeduplication))]
     public Task<SweepResult> Run([TimerTrigger("0 */5 * * * *")] TimerInfo timer, CancellationToken cancellationToken) =>
-        releaser.PruneDeduplicationAsync(cancellationToken);
+        releaser.PruneAsync(cancellationToken);
 }

@@ -19,12 +19,7 @@ public static class ApiPipelineExtensions
         var services = builder.Services;
         services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>();
-        services.AddProblemDetails();
-        services.ConfigureHttpJsonOptions(json =>
-        {
-            foreach (var converter in ApiJson.Options.Converters) json.SerializerOptions.Converters.Add(converter);
-            json.SerializerOptions.DefaultIgnoreCondition = ApiJson.Options.DefaultIgnoreCondition;
-        });
+        services.AddApiResults();
 
         // Benchmarks count the storage requests per message (GetStorageRequestCount); off by default.
         if (builder.Configuration.GetValue<bool>("Diagnostics:CountStorageRequests"))
@@ -40,6 +35,18 @@ public static class ApiPipelineExtensions
         builder.UseWhen<JsonBodyMiddleware>(IsHttp);
         builder.UseWhen<TimerRunMiddleware>(IsTimer);
         return builder;
+    }
+
+    /// <summary>How answers are written: JSON with the API's options (enums as camelCase strings, RFC 3339 UTC
+    /// times, nulls omitted), problems through ASP.NET Core's problem details writer.</summary>
+    public static IServiceCollection AddApiResults(this IServiceCollection services)
+    {
+        services.AddProblemDetails();
+        return services.ConfigureHttpJsonOptions(json =>
+        {
+            foreach (var converter in ApiJson.Options.Converters) json.SerializerOptions.Converters.Add(converter);
+            json.SerializerOptions.DefaultIgnoreCondition = ApiJson.Options.DefaultIgnoreCondition;
+        });
     }
 
     private static bool IsHttp(FunctionContext context) => HasTrigger(context, "httpTrigger");

@@ -1,5 +1,6 @@
 using Microsoft.Azure.Functions.Worker.Middleware;
 using Serverless.Errors;
+using Serverless.Messages;
 
 namespace Serverless.Functions.Hosting;
 
@@ -20,7 +21,7 @@ public sealed class HttpProblemMiddleware(ILogger<HttpProblemMiddleware> logger)
             if (exception is OperationCanceledException && http.RequestAborted.IsCancellationRequested) return; // the client went away
             if (http.Response.HasStarted) throw;
             var result = ProblemMapping.ToResult(exception);
-            if (result is IStatusCodeHttpResult { StatusCode: >= 500 } && exception is not UnavailableException)
+            if (result is IStatusCodeHttpResult { StatusCode: >= 500 } && exception is not (UnavailableException or PublishInterruptedException))
             {
                 logger.LogError(exception, "{Function} failed on {Method} {Path}.", context.FunctionDefinition.Name, http.Request.Method, http.Request.Path);
             }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Serverless.Errors;
+using Serverless.Messages;
 using Serverless.Storage;
 
 namespace Serverless.Functions.Hosting;
@@ -24,6 +25,7 @@ public static class ProblemMapping
         {
             ThrottledException t => t.RetryAfter,
             UnavailableException u => u.RetryAfter,
+            PublishInterruptedException p => p.RetryAfter,
             _ => null,
         };
         var status = exception switch
@@ -36,12 +38,14 @@ public static class ProblemMapping
             PayloadTooLargeException => 413,
             UnsupportedMediaTypeException => 415,
             ThrottledException => 429,
-            UnavailableException => 503,
+            UnavailableException or PublishInterruptedException => 503,
             BadHttpRequestException bad => bad.StatusCode,
             _ => 500,
         };
         var problem = exception switch
         {
+            // The client retries exactly the messages marked failed, with the ids given here.
+            PublishInterruptedException interrupted => new ProblemDetails { Title = interrupted.Title, Detail = interrupted.Message, Extensions = { ["results"] = interrupted.Response.Results } },
             InvalidRequestException invalid => new ValidationProblemDetails(invalid.Errors.ToDictionary()) { Title = invalid.Title, Detail = invalid.Message },
             PayloadTooLargeException large => new ValidationProblemDetails(large.Errors?.ToDictionary() ?? new Dictionary<string, string[]> { [large.Field] = [large.Message] }) { Title = large.Title, Detail = large.Message },
             ServiceException service when service.Errors is { } errors => new ValidationProblemDetails(errors.ToDictionary()) { Title = service.Title, Detail = service.Message },

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Azure.Functions.Worker.Middleware;
+using Serverless.Errors;
 using Serverless.Json;
 
 namespace Serverless.Functions.Hosting;
@@ -22,6 +23,11 @@ public sealed class TimerRunMiddleware(ILogger<TimerRunMiddleware> logger) : IFu
         catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
         {
             logger.LogInformation("{Function} was cancelled (the worker is stopping).", name);
+        }
+        catch (UnavailableException unavailable)
+        {
+            // Expected while a region is down: one line per run, not a stack trace every few seconds.
+            logger.LogWarning("{Function} could not run: {Reason} It runs again at its next occurrence.", name, unavailable.Message);
         }
         catch (Exception exception)
         {

@@ -8,6 +8,7 @@ using Serverless.Policies;
 using Serverless.Queues;
 using Serverless.Routing;
 using Serverless.Storage;
+using Serverless.Storage.Diagnostics;
 using Serverless.Storage.Tables;
 using Serverless.Validation;
 using Serverless.Vhosts;
@@ -26,6 +27,7 @@ public static class EngineServiceCollectionExtensions
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<EngineOptions>().BindConfiguration(EngineOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<StorageClientOptions>().BindConfiguration(StorageClientOptions.SectionName).ValidateOnStart();
+        services.AddStorageDiagnostics();
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<StorageClientFactory>();
@@ -47,6 +49,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<DueMessageReleaser>();
         services.AddSingleton<MessageMover>();
         services.AddSingleton<LengthLimits>();
+        services.AddSingleton<QueueAppender>();
         services.AddSingleton<QueueUsage>();
         services.AddSingleton<VhostCatalogs>();
         services.AddSingleton<ExchangeService>();

@@ -25,7 +25,7 @@ public sealed class MessageBrowser(IMessageStore store, QueueDirectory directory
         var perShard = await Task.WhenAll(definition.Partitions.Select(async partition =>
         {
             var entries = await store.ListAsync(partition, indexState, limit, now, cancellationToken);
-            var contents = await store.ReadAsync(partition, entries.Select(e => e.Sequence).ToList(), cancellationToken);
+            var contents = await store.ContentsAsync(partition, entries, cancellationToken);
             return entries.Zip(contents).Where(p => p.Second is not null).Select(p => (p.First, Message: Receiver.Present(p.Second!, p.First)));
         }));
         return new ReceiveResponse(perShard.SelectMany(s => s)

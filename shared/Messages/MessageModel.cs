@@ -4,10 +4,27 @@ namespace Serverless.Messages;
 
 public enum BodyEncoding { Utf8, Base64 }
 
-/// <summary>A queue shard: one storage partition. Order is kept per shard.</summary>
-public sealed record QueuePartition(string Vhost, string Queue, int Shard)
+/// <summary>A queue shard of one queue incarnation: one storage partition. Order is kept per shard.
+/// A queue deleted and declared again gets a new incarnation, so none of the old rows can reappear.</summary>
+public sealed record QueuePartition(string Vhost, string Queue, string Incarnation, int Shard)
 {
-    public override string ToString() => $"{Vhost}/{Queue}/{Shard}";
+    /// <summary>The length limits that apply to this shard (null: none). Not part of the partition's identity.</summary>
+    public PartitionLimits? Limits { get; init; }
+
+    public bool Equals(QueuePartition? other) =>
+        other is not null && Vhost == other.Vhost && Queue == other.Queue && Incarnation == other.Incarnation && Shard == other.Shard;
+
+    public override int GetHashCode() => HashCode.Combine(Vhost, Queue, Incarnation, Shard);
+
+    public override string ToString() => $"{Vhost}/{Queue}/{Incarnation}/{Shard}";
+}
+
+/// <summary><c>maxLength</c> / <c>maxLengthBytes</c> of one shard (the queue's limit divided by its shards) and the
+/// signature of the definition they come from: the shard's count is kept for one signature at a time, and a new
+/// signature (a policy change) makes the engine count the shard again.</summary>
+public sealed record PartitionLimits(long MaxCount, long MaxBytes, string Signature)
+{
+    public bool Fits(long count, long bytes) => count <= MaxCount && bytes <= MaxBytes;
 }
 
 /// <summary>A message's content and properties, as published (and as stored in its queue).</summary>
@@ -53,16 +70,21 @@ public sealed record Disposal(string? DeadLetterReason, string? RedriveTo = null
 }
 
 /// <summary>The first step of a move, committed with the message's removal from its queue's index:
-/// a later step copies the message to its destination and deletes this row and the message.</summary>
+/// a later step copies the message to its destination and deletes this row (and the message's body row).</summary>
 public sealed record PendingMove(string Key, string ETag, IndexEntry Entry, string? Reason, string? RedriveTo);
 
-public enum AppendStatus { Enqueued, Duplicate }
+/// <summary><see cref="Refused"/>: the shard's length limit left no room (the caller applies the overflow mode).</summary>
+public enum AppendStatus { Enqueued, Duplicate, Refused }
+
+/// <summary>What an append did, in input order, and how far the shard is over its limit afterwards
+/// (what <c>dropHead</c> must trim; 0 without a limit or an exact count).</summary>
+public sealed record AppendResult(IReadOnlyList<AppendStatus> Statuses, long OverCount, long OverBytes);
 
 public enum IndexState { Ready, InFlight, Delayed }
 
 /// <summary>A message's position in its queue: ready (by priority, then age) or invisible until a
-/// time (leased or delayed). Carries the counters receive needs, so receive never reads a body
-/// it will not deliver.</summary>
+/// time (leased or delayed). Carries the counters receive needs, and the message itself when it is
+/// small, so receive never reads a row it will not deliver.</summary>
 public sealed record IndexEntry
 {
     public required string Key { get; init; }
@@ -79,14 +101,22 @@ public sealed record IndexEntry
     public string? LastLeaseId { get; init; }
     public required IndexState State { get; init; }
 
-    /// <summary>The message itself when the index row carries a copy of it (small messages, as published),
-    /// so receive delivers it without reading the message row; null otherwise.</summary>
+    /// <summary>The message's content lives in a body row of its own (too large to ride in its index row).</summary>
+    public bool BodyRow { get; init; }
+
+    /// <summary>The length-limit signature under which this row is counted in its shard's head row (null: not counted).</summary>
+    public string? Counted { get; init; }
+
+    /// <summary>A lease whose end was moved by extend: its row moved too, and a lease alias row names its key.</summary>
+    public bool Extended { get; init; }
+
+    /// <summary>The message itself when the index row carries it (see <see cref="BodyRow"/>); null otherwise.</summary>
     public MessageContent? Content { get; init; }
 }
 
 /// <summary>What addresses one lease of one message inside its partition; a receipt is this plus
 /// the shard. It stays the same when the lease is extended.</summary>
-public sealed record LeaseToken(string Sequence, int PriorityRank, long DueTicks, string LeaseId);
+public sealed record LeaseToken(string Sequence, int PriorityRank, long DueTicks, string LeaseId, bool BodyRow = false);
 
 public sealed record LeasedEntry(IndexEntry Entry, LeaseToken Token, DateTimeOffset VisibleUntil);
 
@@ -104,3 +134,11 @@ public sealed record PartitionCounts(long Ready, long InFlight, long Delayed, lo
 }
 
 public sealed record ReleaseResult(int Released, int Removed);
+
+/// <summary>A shard's head row as saved when a delete takes it away (to put it back if the delete is refused).</summary>
+public sealed record PartitionHeadState(string? CountSignature, long Count, long Bytes, DateTimeOffset? Since, bool Complete);
+
+/// <summary>How a nack with requeue treats each message: back at <see cref="VisibleAt"/> (or at once), unless it
+/// reached <see cref="DeliveryLimit"/> deliveries (<see cref="Exhausted"/>) or expired meanwhile (<see cref="Expired"/>,
+/// as RabbitMQ dead-letters a requeued message whose TTL passed).</summary>
+public sealed record RequeueRules(DateTimeOffset Now, DateTimeOffset? VisibleAt, int DeliveryLimit, Disposal Exhausted, Disposal Expired);

@@ -31,7 +31,9 @@ public sealed record PublishRequest
     public bool Single { get; init; }
 }
 
-public enum PublishStatus { Enqueued, Duplicate, Unroutable, Dropped, Rejected }
+/// <summary>A message's outcome. <see cref="Failed"/> only appears in a 503 answer to a batch that storage stored in part:
+/// those messages are not confirmed (retry them, with the same <c>messageId</c>).</summary>
+public enum PublishStatus { Enqueued, Duplicate, Unroutable, Dropped, Rejected, Failed }
 
 public sealed record PublishResult(string MessageId, PublishStatus Status, IReadOnlyList<string> Queues);
 

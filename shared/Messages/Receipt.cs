@@ -4,7 +4,8 @@ using System.Text;
 
 namespace Serverless.Messages;
 
-/// <summary>A receipt names one lease of one message: shard + <see cref="LeaseToken"/>, opaque to clients.</summary>
+/// <summary>A receipt names one lease of one message: shard + <see cref="LeaseToken"/> (including whether the message has
+/// a body row, so an ack deletes it without reading first), opaque to clients.</summary>
 public static class Receipt
 {
     public static string Encode(int shard, LeaseToken token) =>
@@ -13,7 +14,8 @@ public static class Receipt
             token.PriorityRank.ToString(CultureInfo.InvariantCulture),
             token.DueTicks.ToString(CultureInfo.InvariantCulture),
             token.Sequence,
-            token.LeaseId)));
+            token.LeaseId,
+            token.BodyRow ? "b" : "")));
 
     public static bool TryDecode(string? receipt, out int shard, out LeaseToken token)
     {
@@ -30,7 +32,7 @@ public static class Receipt
             return false;
         }
         var parts = Encoding.UTF8.GetString(bytes).Split('|');
-        if (parts.Length != 5
+        if (parts.Length != 6 || parts[5] is not ("" or "b")
             || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out shard) || shard > 15
             || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var rank) || rank > 9
             || !long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var due)
@@ -39,7 +41,7 @@ public static class Receipt
         {
             return false;
         }
-        token = new LeaseToken(parts[3], rank, due, parts[4]);
+        token = new LeaseToken(parts[3], rank, due, parts[4], BodyRow: parts[5] == "b");
         return true;
     }
 }

@@ -2,11 +2,17 @@ using System.Text.Json;
 
 namespace Serverless.Messages;
 
+/// <summary><see cref="Manual"/>: at-least-once, messages are leased and acked. <see cref="Auto"/>: at-most-once, messages are
+/// removed as they are returned (RabbitMQ's autoAck, Service Bus's ReceiveAndDelete): a message whose answer is lost
+/// on the way to the client is lost.</summary>
+public enum AckMode { Manual, Auto }
+
 public sealed record ReceiveRequest
 {
     public int? MaxMessages { get; init; }
     public int? VisibilityTimeoutSeconds { get; init; }
     public int? WaitSeconds { get; init; }
+    public AckMode? AckMode { get; init; }
 }
 
 

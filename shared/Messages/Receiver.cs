@@ -6,9 +6,10 @@ using Serverless.Storage;
 
 namespace Serverless.Messages;
 
-/// <summary>Receives messages with a lease. One receive costs O(maxMessages) storage requests: a query
-/// for the first ready index rows, one transaction that moves the chosen ones to leased, and a point
-/// read per message whose ready row does not carry it — independent of queue depth and of how many messages are in flight.</summary>
+/// <summary>Receives messages with a lease (or, with auto-ack, removes them as it returns them). One receive costs
+/// O(maxMessages) storage requests: a query for the first ready index rows (small messages ride in them), one
+/// transaction that leases (or removes) the chosen ones, and a point read per message kept in a body row —
+/// independent of queue depth and of how many messages are in flight, delayed or had their lease extended.</summary>
 public sealed class Receiver(IMessageStore store, QueueDirectory directory, QueueSignals signals, MessageMover mover, QueueUsage usage, TimeProvider time, IOptions<EngineOptions> options)
 {
     private const int MaxLeaseAttempts = 6;
@@ -19,22 +20,23 @@ public sealed class Receiver(IMessageStore store, QueueDirectory directory, Queu
     {
         var maxMessages = request.MaxMessages ?? 1;
         var deadline = time.GetUtcNow().AddSeconds(request.WaitSeconds ?? 0);
+        var autoAck = request.AckMode == AckMode.Auto;
         while (true)
         {
             var definition = await directory.GetQueueAsync(vhost, queue, cancellationToken);
             await usage.TouchAsync(definition, cancellationToken);
             var visibility = request.VisibilityTimeoutSeconds is int seconds ? TimeSpan.FromSeconds(seconds) : definition.Effective.VisibilityTimeout;
-            var messages = await ReceiveOnceAsync(definition, maxMessages, visibility, cancellationToken);
+            var messages = await ReceiveOnceAsync(definition, maxMessages, visibility, autoAck, cancellationToken);
             var remaining = deadline - time.GetUtcNow();
             if (messages.Count > 0 || remaining <= TimeSpan.Zero) return new ReceiveResponse(messages);
             await signals.WaitAsync(vhost, queue, remaining < settings.LongPollInterval ? remaining : settings.LongPollInterval, cancellationToken);
         }
     }
 
-    private async Task<List<ReceivedMessage>> ReceiveOnceAsync(QueueDefinition definition, int maxMessages, TimeSpan visibility, CancellationToken cancellationToken)
+    private async Task<List<ReceivedMessage>> ReceiveOnceAsync(QueueDefinition definition, int maxMessages, TimeSpan visibility, bool autoAck, CancellationToken cancellationToken)
     {
         var received = new List<ReceivedMessage>();
-        var shards = definition.Effective.EffectiveShards;
+        var shards = definition.Shards;
         var start = shards == 1 ? 0 : Random.Shared.Next(shards);
         for (var i = 0; i < shards && received.Count < maxMessages; i++)
         {
@@ -42,7 +44,7 @@ public sealed class Receiver(IMessageStore store, QueueDirectory directory, Queu
             activeReceivers.AddOrUpdate(partition, 1, (_, n) => n + 1);
             try
             {
-                received.AddRange(await ReceiveFromPartitionAsync(definition, partition, maxMessages - received.Count, visibility, cancellationToken));
+                received.AddRange(await ReceiveFromPartitionAsync(definition, partition, maxMessages - received.Count, visibility, autoAck, cancellationToken));
             }
             finally
             {
@@ -52,23 +54,23 @@ public sealed class Receiver(IMessageStore store, QueueDirectory directory, Queu
         return received;
     }
 
-    private async Task<IReadOnlyList<ReceivedMessage>> ReceiveFromPartitionAsync(QueueDefinition definition, QueuePartition partition, int wanted, TimeSpan visibility, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<ReceivedMessage>> ReceiveFromPartitionAsync(QueueDefinition definition, QueuePartition partition, int wanted, TimeSpan visibility, bool autoAck, CancellationToken cancellationToken)
     {
-        var leased = new List<LeasedEntry>();
+        var delivered = new List<ReceivedMessage>();
         var released = false;
         var contenders = activeReceivers.GetValueOrDefault(partition, 1);
         // Receivers that all take the first N ready rows collide; with company, pick at random among
         // the first 2 x N x receivers (DESIGN.md, lessons). Alone, take them in order.
         var window = Math.Min(1000, Math.Max(wanted + 4, 2 * wanted * contenders));
         List<IndexEntry> candidates = [];
-        for (var attempt = 0; attempt < MaxLeaseAttempts && leased.Count < wanted; attempt++)
+        for (var attempt = 0; attempt < MaxLeaseAttempts && delivered.Count < wanted; attempt++)
         {
             if (candidates.Count == 0)
             {
                 candidates = (await store.ListReadyAsync(partition, window, cancellationToken)).ToList();
                 if (candidates.Count < wanted && !released)
                 {
-                    // Expired leases and due delayed messages are swept when ready ones run short, not on every receive.
+                    // Ended leases and due delayed messages are swept when ready ones run short, not on every receive.
                     released = true;
                     var sweep = await store.ReleaseDueAsync(partition, time.GetUtcNow(), definition.Effective.EffectiveDeliveryLimit, settings.ReleaseBatch,
                         MessageMover.DisposalFor(definition, Death.DeliveryLimit), cancellationToken);
@@ -80,21 +82,37 @@ public sealed class Receiver(IMessageStore store, QueueDirectory directory, Queu
                 if (candidates.Count == 0 && listed == 0) break;
                 if (candidates.Count == 0) continue; // all were undeliverable: look behind them
             }
-            var picks = Pick(candidates, wanted - leased.Count, inOrder: contenders <= 1 && attempt == 0);
-            var now = time.GetUtcNow();
-            var result = await store.LeaseAsync(partition, picks, now + visibility, cancellationToken);
-            leased.AddRange(result.Leased);
+            var picks = Pick(candidates, wanted - delivered.Count, inOrder: contenders <= 1 && attempt == 0);
+            delivered.AddRange(autoAck
+                ? await TakeAsync(partition, picks, cancellationToken)
+                : await LeaseAsync(partition, picks, time.GetUtcNow() + visibility, cancellationToken));
             candidates = candidates.Except(picks).ToList();
         }
-        if (leased.Count == 0) return [];
-        // Messages published small come with their ready row; the others (large, or back from a lease or a delay) are read.
-        var unread = leased.Where(l => l.Entry.Content is null).ToList();
-        var read = (await store.ReadAsync(partition, unread.Select(l => l.Token.Sequence).ToList(), cancellationToken))
-            .Zip(unread, (content, lease) => (lease.Token, content)).ToDictionary(p => p.Token, p => p.content);
-        return leased
-            .Select(l => (Lease: l, Content: l.Entry.Content ?? read.GetValueOrDefault(l.Token)))
+        return delivered;
+    }
+
+    private async Task<IReadOnlyList<ReceivedMessage>> LeaseAsync(QueuePartition partition, List<IndexEntry> picks, DateTimeOffset visibleUntil, CancellationToken cancellationToken)
+    {
+        var result = await store.LeaseAsync(partition, picks, visibleUntil, cancellationToken);
+        // Small messages came with their ready row; the others are read from their body rows.
+        var contents = await store.ContentsAsync(partition, result.Leased.Select(l => l.Entry).ToList(), cancellationToken);
+        return result.Leased
+            .Select((l, i) => (Lease: l, Content: contents[i]))
             .Where(pair => pair.Content is not null)
             .Select(pair => Deliver(partition.Shard, pair.Lease, pair.Content!))
+            .ToList();
+    }
+
+    /// <summary>Auto-ack: the content of large messages is read before their rows go; the messages then leave the queue
+    /// in one transaction, and only those this receiver removed are returned.</summary>
+    private async Task<IReadOnlyList<ReceivedMessage>> TakeAsync(QueuePartition partition, List<IndexEntry> picks, CancellationToken cancellationToken)
+    {
+        var contents = (await store.ContentsAsync(partition, picks, cancellationToken)).Select((c, i) => (picks[i].Sequence, c)).ToDictionary(p => p.Sequence, p => p.c);
+        var taken = await store.TakeAsync(partition, picks, cancellationToken);
+        return taken
+            .Select(e => (Entry: e, Content: contents.GetValueOrDefault(e.Sequence)))
+            .Where(pair => pair.Content is not null)
+            .Select(pair => Present(pair.Content!, pair.Entry with { DeliveryCount = pair.Entry.DeliveryCount + 1 }) with { State = null, VisibleUntil = null })
             .ToList();
     }
 
@@ -104,6 +122,7 @@ public sealed class Receiver(IMessageStore store, QueueDirectory directory, Queu
     {
         var now = time.GetUtcNow();
         var queueTtl = definition.Effective.MessageTtlSeconds;
+        // The expiry fixed at publish, or the queue's TTL as it is now (a policy may have lowered it since).
         bool Expired(IndexEntry e) => (e.ExpiresAt is { } expiresAt && expiresAt <= now) || (queueTtl is int ttl && e.EnqueuedAt.AddSeconds(ttl) <= now);
         bool Exhausted(IndexEntry e) => e.DeliveryCount >= definition.Effective.EffectiveDeliveryLimit;
         var expired = candidates.Where(Expired).ToList();
@@ -115,12 +134,20 @@ public sealed class Receiver(IMessageStore store, QueueDirectory directory, Queu
         return candidates.Except(expired).Except(exhausted).ToList();
     }
 
-    private static List<IndexEntry> Pick(List<IndexEntry> candidates, int count, bool inOrder)
+    /// <summary>Highest priority first, always: the best rank is taken whole before the next is looked at; within the
+    /// rank being cut, a receiver with company picks at random (to avoid colliding with the others), alone in order.</summary>
+    internal static List<IndexEntry> Pick(List<IndexEntry> candidates, int count, bool inOrder)
     {
-        if (inOrder || candidates.Count <= count) return candidates.Take(count).ToList();
-        var shuffled = candidates.ToArray();
-        Random.Shared.Shuffle(shuffled);
-        return shuffled.Take(count).OrderBy(e => e.Key, StringComparer.Ordinal).ToList();
+        var picks = new List<IndexEntry>(count);
+        foreach (var rank in candidates.OrderBy(e => e.Key, StringComparer.Ordinal).GroupBy(e => e.PriorityRank))
+        {
+            var needed = count - picks.Count;
+            if (needed <= 0) break;
+            var members = rank.ToArray();
+            if (!inOrder && members.Length > needed) Random.Shared.Shuffle(members);
+            picks.AddRange(members.Take(needed));
+        }
+        return picks.OrderBy(e => e.Key, StringComparer.Ordinal).ToList();
     }
 
     internal static ReceivedMessage Deliver(int shard, LeasedEntry leased, MessageContent content) =>

@@ -14,7 +14,7 @@ public sealed record RedriveResult(long Moved);
 
 /// <summary>Moves dead-lettered messages of a (dead-letter) queue back to the queue they died in, or to a
 /// named queue, as new messages (delivery count reset), through the same idempotent move as dead-lettering.</summary>
-public sealed class Redriver(IMessageStore store, QueueDirectory directory, MessageMover mover)
+public sealed class Redriver(IMessageStore store, QueueDirectory directory, MessageMover mover, TimeProvider time, Microsoft.Extensions.Options.IOptions<EngineOptions> options)
 {
     private const int PageSize = 1000;
 
@@ -27,13 +27,17 @@ public sealed class Redriver(IMessageStore store, QueueDirectory directory, Mess
         long moved = 0;
         foreach (var partition in source.Partitions)
         {
+            // A dead letter received and not acked is ready again once its lease ends: make it so before looking.
+            var swept = await store.ReleaseDueAsync(partition, time.GetUtcNow(), source.Effective.EffectiveDeliveryLimit, options.Value.ReleaseBatch,
+                MessageMover.DisposalFor(source, Death.DeliveryLimit), cancellationToken);
+            if (swept.Removed > 0) await mover.CompleteAsync(source, partition, cancellationToken);
             var skipped = new HashSet<string>();
             while (moved < wanted)
             {
                 var entries = (await store.ListReadyAsync(partition, PageSize, cancellationToken)).Where(e => !skipped.Contains(e.Sequence)).ToList();
                 if (entries.Count == 0) break;
                 entries = entries.Take((int)Math.Min(wanted - moved, entries.Count)).ToList();
-                var contents = await store.ReadAsync(partition, entries.Select(e => e.Sequence).ToList(), cancellationToken);
+                var contents = await store.ContentsAsync(partition, entries, cancellationToken);
                 var progress = 0L;
                 foreach (var group in entries.Zip(contents).GroupBy(p => request.Destination ?? p.Second?.Deaths.FirstOrDefault()?.Queue))
                 {

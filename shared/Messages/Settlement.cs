@@ -16,10 +16,12 @@ public sealed class Settlement(IMessageStore store, QueueDirectory directory, Qu
     {
         var response = await SettleAsync(vhost, queue, request.Receipts!, async (definition, partition, tokens) =>
         {
-            DateTimeOffset? visibleAt = request.DelaySeconds is > 0 ? time.GetUtcNow().AddSeconds(request.DelaySeconds.Value) : null;
+            var now = time.GetUtcNow();
+            DateTimeOffset? visibleAt = request.DelaySeconds is > 0 ? now.AddSeconds(request.DelaySeconds.Value) : null;
             var outcomes = request.Requeue == false
                 ? await store.RemoveLeasedAsync(partition, tokens, MessageMover.DisposalFor(definition, Death.Rejected), cancellationToken)
-                : await store.RequeueAsync(partition, tokens, visibleAt, definition.Effective.EffectiveDeliveryLimit, MessageMover.DisposalFor(definition, Death.DeliveryLimit), cancellationToken);
+                : await store.RequeueAsync(partition, tokens, new RequeueRules(now, visibleAt, definition.Effective.EffectiveDeliveryLimit,
+                    MessageMover.DisposalFor(definition, Death.DeliveryLimit), MessageMover.DisposalFor(definition, Death.Expired)), cancellationToken);
             if (outcomes.Any(o => o.Status == SettleStatus.DeadLettered)) await mover.CompleteAsync(definition, partition, cancellationToken);
             return outcomes;
         }, cancellationToken);
@@ -43,7 +45,7 @@ public sealed class Settlement(IMessageStore store, QueueDirectory directory, Qu
         CancellationToken cancellationToken)
     {
         var definition = await directory.GetQueueAsync(vhost, queue, cancellationToken);
-        var decoded = Decode(receipts, definition.Effective.EffectiveShards);
+        var decoded = Decode(receipts, definition.Shards);
         var results = new ReceiptResult[receipts.Count];
         await Task.WhenAll(decoded.GroupBy(d => d.Shard).Select(async group =>
         {

@@ -22,6 +22,9 @@ public sealed record PutPolicyRequest
 /// <summary>A policy as stored and shown (<c>rabbitmqctl set_policy</c>).</summary>
 public sealed record PolicyInfo(string Name, string Vhost, string Pattern, PolicyApplyTo ApplyTo, int Priority, PolicyDefinition Definition, DateTimeOffset CreatedAt)
 {
+    /// <summary>When the policy was last set (each <c>PUT</c>): a queue's length limits are counted anew after a change.</summary>
+    public DateTimeOffset? UpdatedAt { get; init; }
+
     private Regex? regex;
 
     /// <summary>Whether this policy applies to a queue (or exchange) of this name.</summary>

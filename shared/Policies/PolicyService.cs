@@ -14,7 +14,7 @@ public sealed class PolicyService(IMetadataStore metadata, QueueDirectory direct
         await directory.EnsureVhostAsync(vhost, cancellationToken);
         var existing = await metadata.GetRecordAsync<PolicyInfo>(VhostCatalog.PolicyKind, vhost, name, cancellationToken);
         var policy = new PolicyInfo(name, vhost, request.Pattern!, request.ApplyTo ?? PolicyApplyTo.All, request.Priority ?? 0,
-            request.Definition ?? new PolicyDefinition(), existing?.CreatedAt ?? time.GetUtcNow());
+            request.Definition ?? new PolicyDefinition(), existing?.CreatedAt ?? time.GetUtcNow()) { UpdatedAt = time.GetUtcNow() };
         await metadata.PutRecordAsync(VhostCatalog.PolicyKind, vhost, name, policy, cancellationToken);
         directory.ForgetQueues(vhost);
         return (policy, existing is null);

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Serverless.Queues;
 
 /// <summary>GET .../queues/{queue} (API.md, Queues).</summary>
@@ -14,7 +16,13 @@ public sealed record QueueInfo(
 
 public sealed record MessageCounts(long Ready, long InFlight, long Delayed, long Total);
 
-public sealed record ReplicationStatus(ReplicationMode Mode, bool Synchronized, long LagMessages, double LagSeconds);
+/// <summary>A queue's replication: the mode asked for, and what was measured of it (null: not measured — replication
+/// to the secondary region is not built yet, so nothing is claimed).</summary>
+public sealed record ReplicationStatus(
+    ReplicationMode Mode,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] bool? Synchronized,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] long? LagMessages,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? LagSeconds);
 
 public sealed record DeclareQueueRequest
 {

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
 using Serverless.Errors;
 using Serverless.Messages;
 using Serverless.Routing;
@@ -5,15 +7,31 @@ using Serverless.Storage;
 
 namespace Serverless.Queues;
 
-/// <summary>Declares, inspects, deletes and purges queues.</summary>
-public sealed class QueueService(IMetadataStore metadata, IMessageStore messages, QueueDirectory directory, VhostCatalogs catalogs, TimeProvider time)
+/// <summary>Declares, inspects, deletes and purges queues. A queue's rows live in partitions named by its incarnation,
+/// new at each declare that creates it; a delete fences the partitions (their head rows go, so no publish can commit
+/// into them), checks its conditions, and either puts the fences back (refused) or removes the queue and leaves the
+/// incarnation to be collected. Each step is recorded on the queue first, so an interrupted delete is finished or
+/// rolled back later, never left half done.</summary>
+public sealed class QueueService(IMetadataStore metadata, IMessageStore messages, QueueDirectory directory, VhostCatalogs catalogs, MessageMover mover, TimeProvider time, ILogger<QueueService> logger)
 {
+    /// <summary>A delete still marked after this long was interrupted (requests end long before): the collector resolves it.</summary>
+    public static readonly TimeSpan InterruptedDeleteAge = TimeSpan.FromMinutes(1);
+
+    private const string GraveyardKind = "graveyard", GraveyardScope = "*";
+    private const int RowsCollectedOnDelete = 1000;
+
     /// <summary>Declares a queue: created, or already there with equivalent arguments;
     /// a different declaration is RabbitMQ's PRECONDITION_FAILED (409) naming every differing argument.</summary>
     public async Task<(QueueInfo Queue, bool Created)> DeclareAsync(string vhost, string queue, QueueArguments arguments, CancellationToken cancellationToken = default)
     {
         await directory.EnsureVhostAsync(vhost, cancellationToken);
-        var (record, created) = await metadata.CreateQueueAsync(new QueueRecord(vhost, queue, arguments, time.GetUtcNow()), cancellationToken);
+        var (record, created) = await metadata.CreateQueueAsync(new QueueRecord(vhost, queue, arguments, time.GetUtcNow()) { Incarnation = NewIncarnation() }, cancellationToken);
+        if (!created && record.Deleting is not null)
+        {
+            // A delete of this name is under way or was interrupted: settle it, then declare again.
+            await ResolveDeleteAsync(record, cancellationToken);
+            return await DeclareAsync(vhost, queue, arguments, cancellationToken);
+        }
         if (!created)
         {
             var differences = arguments.DifferencesFrom(record.Arguments);
@@ -27,8 +45,10 @@ public sealed class QueueService(IMetadataStore metadata, IMessageStore messages
             }
         }
         directory.Forget(vhost, queue);
-        if (!created) await metadata.TouchQueueAsync(vhost, queue, time.GetUtcNow(), cancellationToken);
         var definition = QueueDefinition.From(record, await catalogs.GetAsync(vhost, cancellationToken));
+        // Also on a re-declare: heads a crash kept a declare from writing are written now (creating one is idempotent).
+        await Task.WhenAll(definition.Partitions.Select(p => messages.CreatePartitionAsync(p, cancellationToken)));
+        if (!created) await metadata.TouchQueueAsync(vhost, queue, time.GetUtcNow(), cancellationToken);
         return (created ? Describe(definition, PartitionCounts.Zero) : await DescribeAsync(definition, cancellationToken), created);
     }
 
@@ -47,28 +67,29 @@ public sealed class QueueService(IMetadataStore metadata, IMessageStore messages
     }
 
     /// <summary>Deletes a queue and its messages. <paramref name="ifEmpty"/>: only with no message at all;
-    /// <paramref name="ifUnused"/>: only with no message in flight (leased by a consumer).</summary>
+    /// <paramref name="ifUnused"/>: only with no message in flight (leased by a consumer). A publish racing the delete
+    /// either commits before the fence (and is counted by the check) or is refused by it: never confirmed and lost.</summary>
     public async Task DeleteAsync(string vhost, string queue, bool ifEmpty, bool ifUnused, CancellationToken cancellationToken = default)
     {
         directory.Forget(vhost, queue);
-        var definition = await directory.GetQueueAsync(vhost, queue, cancellationToken);
-        if (ifEmpty || ifUnused)
+        while (true)
         {
-            var counts = await CountAsync(definition, cancellationToken);
-            if (ifEmpty && counts.Ready + counts.InFlight + counts.Delayed > 0)
-                throw new ConflictException("Queue is not empty.", $"Queue '{queue}' holds {counts.Ready + counts.InFlight + counts.Delayed} messages.");
-            if (ifUnused && counts.InFlight > 0)
-                throw new ConflictException("Queue is in use.", $"Queue '{queue}' has {counts.InFlight} messages in flight.");
+            var record = await metadata.GetQueueAsync(vhost, queue, cancellationToken) ?? throw new NotFoundException("queue", queue);
+            if (record.Deleting is not null)
+            {
+                await ResolveDeleteAsync(record, cancellationToken);
+                continue;
+            }
+            var marked = await metadata.SetQueueDeletingAsync(record, new QueueDeleteState(time.GetUtcNow(), ifEmpty, ifUnused, Heads: null), cancellationToken);
+            if (marked is null) continue; // changed meanwhile: look again
+            if (!await RunDeleteAsync(marked, cancellationToken))
+            {
+                var reason = ifEmpty && !ifUnused ? "is not empty" : "is not empty or has messages in flight";
+                throw new ConflictException(ifEmpty ? "Queue is not empty." : "Queue is in use.",
+                    ifEmpty ? $"Queue '{queue}' {reason}." : $"Queue '{queue}' has messages in flight.");
+            }
+            return;
         }
-        await metadata.DeleteQueueAsync(vhost, queue, cancellationToken);
-        // A deleted queue takes its bindings with it (RabbitMQ).
-        foreach (var binding in (await catalogs.GetAsync(vhost, cancellationToken)).Bindings.Where(b => b.DestinationType == DestinationType.Queue && b.Destination == queue))
-        {
-            await metadata.DeleteRecordAsync(VhostCatalog.BindingKind, vhost, binding.Id, cancellationToken);
-        }
-        directory.Forget(vhost, queue);
-        catalogs.Forget(vhost);
-        await Task.WhenAll(definition.Partitions.Select(p => messages.DeletePartitionAsync(p, cancellationToken)));
     }
 
     /// <summary>Deletes ready and delayed messages; messages in flight stay with their consumers (RabbitMQ's purge).</summary>
@@ -78,6 +99,109 @@ public sealed class QueueService(IMetadataStore metadata, IMessageStore messages
         var purged = await Task.WhenAll(definition.Partitions.Select(p => messages.PurgeAsync(p, time.GetUtcNow(), cancellationToken)));
         return new PurgeResult(purged.Sum());
     }
+
+    /// <summary>The collector's pass: resolves deletes that were interrupted, then deletes rows of dead incarnations
+    /// (up to <paramref name="maxRows"/> each pass, so a large queue is collected over several passes).</summary>
+    public async Task<CollectResult> CollectAsync(int maxRows, CancellationToken cancellationToken = default)
+    {
+        var resolved = 0;
+        foreach (var vhost in await metadata.ListVhostsAsync(cancellationToken))
+        {
+            foreach (var record in await metadata.ListQueuesAsync(vhost.Name, cancellationToken))
+            {
+                if (record.Deleting is { } deleting && time.GetUtcNow() - deleting.Since > InterruptedDeleteAge)
+                {
+                    await RunDeleteAsync(record, cancellationToken);
+                    resolved++;
+                }
+            }
+        }
+        var collected = 0;
+        foreach (var dead in await metadata.ListRecordsAsync<DeadIncarnation>(GraveyardKind, GraveyardScope, cancellationToken))
+        {
+            if (await messages.DeleteIncarnationAsync(dead.Vhost, dead.Queue, dead.Incarnation, maxRows, cancellationToken))
+            {
+                await metadata.DeleteRecordAsync(GraveyardKind, GraveyardScope, GraveyardKey(dead), cancellationToken);
+                collected++;
+            }
+        }
+        return new CollectResult(resolved, collected);
+    }
+
+    /// <summary>A delete found under way: wait a moment for it to end; one running longer than
+    /// <see cref="TakeOverAfter"/> was interrupted and is run to its end here, with its own conditions.</summary>
+    private async Task ResolveDeleteAsync(QueueRecord record, CancellationToken cancellationToken)
+    {
+        for (var waited = TimeSpan.Zero; waited < TimeSpan.FromSeconds(3); waited += DeletePoll)
+        {
+            await Task.Delay(DeletePoll, time, cancellationToken);
+            var latest = await metadata.GetQueueAsync(record.Vhost, record.Name, cancellationToken);
+            if (latest?.Deleting is null || latest.Incarnation != record.Incarnation) return;
+            record = latest;
+        }
+        if (time.GetUtcNow() - record.Deleting!.Since <= TakeOverAfter)
+            throw new UnavailableException($"Queue '{record.Name}' is being deleted; retry.", TimeSpan.FromSeconds(1));
+        await RunDeleteAsync(record, cancellationToken);
+    }
+
+    private static readonly TimeSpan DeletePoll = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Longer than any request runs: a delete marked this long ago is not running any more.</summary>
+    private static readonly TimeSpan TakeOverAfter = TimeSpan.FromSeconds(15);
+
+    /// <summary>The delete's steps, each safe to repeat: fence every shard (saving its head), finish moves leaving the
+    /// queue, check the conditions, then put the fences back (false) or bury the incarnation and remove the queue (true).</summary>
+    private async Task<bool> RunDeleteAsync(QueueRecord record, CancellationToken cancellationToken)
+    {
+        var state = record.Deleting!;
+        var definition = QueueDefinition.From(record, await catalogs.GetAsync(record.Vhost, cancellationToken));
+        if (state.Heads is null)
+        {
+            var saved = await Task.WhenAll(definition.Partitions.Select(p => messages.FencePartitionAsync(p, cancellationToken)));
+            record = await metadata.SetQueueDeletingAsync(record, state with { Heads = saved }, cancellationToken)
+                ?? throw new UnavailableException($"Queue '{record.Name}' changed while it was being deleted; retry.", TimeSpan.FromSeconds(1));
+            state = record.Deleting!;
+        }
+        foreach (var partition in definition.Partitions) await mover.CompleteAsync(definition, partition, cancellationToken);
+        var now = time.GetUtcNow();
+        var refused =
+            (state.IfEmpty && !(await Task.WhenAll(definition.Partitions.Select(p => messages.IsEmptyAsync(p, cancellationToken)))).All(empty => empty))
+            || (state.IfUnused && (await Task.WhenAll(definition.Partitions.Select(p => messages.HasInFlightAsync(p, now, cancellationToken)))).Any(used => used));
+        if (refused)
+        {
+            // Fences back first, then the mark: a queue that is not marked always has its heads.
+            var heads = state.Heads!;
+            await Task.WhenAll(definition.Partitions.Select(p => messages.UnfencePartitionAsync(p, p.Shard < heads.Count ? heads[p.Shard] : null, cancellationToken)));
+            await metadata.SetQueueDeletingAsync(record, null, cancellationToken);
+            directory.Forget(record.Vhost, record.Name);
+            return false;
+        }
+        var dead = new DeadIncarnation(record.Vhost, record.Name, record.Incarnation, now);
+        await metadata.PutRecordAsync(GraveyardKind, GraveyardScope, GraveyardKey(dead), dead, cancellationToken);
+        await metadata.DeleteQueueAsync(record, cancellationToken);
+        // A deleted queue takes its bindings with it (RabbitMQ).
+        foreach (var binding in (await catalogs.GetAsync(record.Vhost, cancellationToken)).Bindings.Where(b => b.DestinationType == DestinationType.Queue && b.Destination == record.Name))
+        {
+            await metadata.DeleteRecordAsync(VhostCatalog.BindingKind, record.Vhost, binding.Id, cancellationToken);
+        }
+        directory.Forget(record.Vhost, record.Name);
+        catalogs.Forget(record.Vhost);
+        try
+        {
+            // A small queue is gone at once; the collector takes what remains of a large one.
+            if (await messages.DeleteIncarnationAsync(dead.Vhost, dead.Queue, dead.Incarnation, RowsCollectedOnDelete, cancellationToken))
+                await metadata.DeleteRecordAsync(GraveyardKind, GraveyardScope, GraveyardKey(dead), cancellationToken);
+        }
+        catch (UnavailableException unavailable)
+        {
+            logger.LogWarning(unavailable, "Rows of deleted queue {Vhost}/{Queue} are left to the collector.", dead.Vhost, dead.Queue);
+        }
+        return true;
+    }
+
+    private static string GraveyardKey(DeadIncarnation dead) => $"{dead.Vhost}|{dead.Queue}|{dead.Incarnation}";
+
+    private static string NewIncarnation() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(5));
 
     private async Task<QueueInfo> DescribeAsync(QueueDefinition definition, CancellationToken cancellationToken) =>
         Describe(definition, await CountAsync(definition, cancellationToken));
@@ -89,6 +213,7 @@ public sealed class QueueService(IMetadataStore metadata, IMessageStore messages
         return counts.Aggregate(PartitionCounts.Zero, (sum, c) => sum.Add(c));
     }
 
+    // Replication is not built yet: the mode is what was asked for; synchronization and lag are not measured, so not reported.
     private static QueueInfo Describe(QueueDefinition definition, PartitionCounts counts) => new(
         definition.Name,
         definition.Vhost,
@@ -98,5 +223,7 @@ public sealed class QueueService(IMetadataStore metadata, IMessageStore messages
         definition.Record.CreatedAt,
         new MessageCounts(counts.Ready, counts.InFlight, counts.Delayed, counts.Ready + counts.InFlight + counts.Delayed),
         counts.Bytes,
-        new ReplicationStatus(definition.Effective.Replication ?? ReplicationMode.Sync, Synchronized: true, LagMessages: 0, LagSeconds: 0));
+        new ReplicationStatus(definition.Effective.Replication ?? ReplicationMode.Sync, Synchronized: null, LagMessages: null, LagSeconds: null));
 }
+
+public sealed record CollectResult(int DeletesResolved, int IncarnationsCollected);

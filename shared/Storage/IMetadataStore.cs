@@ -1,3 +1,4 @@
+using Serverless.Messages;
 using Serverless.Queues;
 
 namespace Serverless.Storage;
@@ -8,7 +9,24 @@ public sealed record QueueRecord(string Vhost, string Name, QueueArguments Argum
 {
     /// <summary>Last publish, receive or declare, as recorded (at most once a minute per instance).</summary>
     public DateTimeOffset? LastUsedAt { get; init; }
+
+    /// <summary>Names this queue's partitions; new at every declare that creates the queue, so rows of a deleted
+    /// queue of the same name can never be taken for this one's.</summary>
+    public string Incarnation { get; init; } = "";
+
+    /// <summary>Set while a delete is under way (or was interrupted): what it must check and what it took away.</summary>
+    public QueueDeleteState? Deleting { get; init; }
+
+    /// <summary>The stored version, for conditional updates.</summary>
+    public string? ETag { get; init; }
 }
+
+/// <summary>A queue delete in progress: its conditions, when it began, and the shards' head rows it took away
+/// (null until taken; put back if the delete is refused or rolled back).</summary>
+public sealed record QueueDeleteState(DateTimeOffset Since, bool IfEmpty, bool IfUnused, IReadOnlyList<PartitionHeadState?>? Heads);
+
+/// <summary>A deleted queue incarnation whose rows are still to be collected.</summary>
+public sealed record DeadIncarnation(string Vhost, string Queue, string Incarnation, DateTimeOffset DeletedAt);
 
 /// <summary>Vhosts and queue definitions of one region's store.</summary>
 public interface IMetadataStore
@@ -24,6 +42,13 @@ public interface IMetadataStore
     Task<QueueRecord?> GetQueueAsync(string vhost, string name, CancellationToken cancellationToken = default);
     Task<IReadOnlyList<QueueRecord>> ListQueuesAsync(string vhost, CancellationToken cancellationToken = default);
     Task<bool> DeleteQueueAsync(string vhost, string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces the queue's delete state (null clears it) if the record is still <paramref name="queue"/>'s version;
+    /// returns the stored record, or null when it changed meanwhile.</summary>
+    Task<QueueRecord?> SetQueueDeletingAsync(QueueRecord queue, QueueDeleteState? deleting, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes the queue record if it is still <paramref name="queue"/>'s version.</summary>
+    Task<bool> DeleteQueueAsync(QueueRecord queue, CancellationToken cancellationToken = default);
 
     /// <summary>Marks the queue used now (publish, receive, declare), for <c>expiresSeconds</c>.</summary>
     Task TouchQueueAsync(string vhost, string name, DateTimeOffset usedAt, CancellationToken cancellationToken = default);

@@ -8,7 +8,9 @@ using Serverless.Hosting;
 namespace Serverless.Testing;
 
 /// <summary>The queue engine in-process over real Azurite regions, for tests that look below HTTP
-/// (e.g. counting storage requests). Same registrations as the service.</summary>
+/// (e.g. counting storage requests). Same registrations as the service, with Azure's table rules enforced
+/// (<c>Diagnostics:EnforceAzureTableRules</c>, which the settings passed to <see cref="StartAsync"/> may turn off); storage faults
+/// are armed through <c>Get&lt;FaultInjectionPolicy&gt;()</c>.</summary>
 public sealed class EngineHost : IAsyncDisposable
 {
     private readonly ServiceProvider provider;
@@ -19,16 +21,23 @@ public sealed class EngineHost : IAsyncDisposable
 
     public T Get<T>() where T : notnull => provider.GetRequiredService<T>();
 
-    public static async Task<EngineHost> StartAsync(AzuriteRegionsFixture regions, IEnumerable<KeyValuePair<string, string?>>? settings = null, params HttpPipelinePolicy[] policies)
+    public static Task<EngineHost> StartAsync(AzuriteRegionsFixture regions, IEnumerable<KeyValuePair<string, string?>>? settings = null, params HttpPipelinePolicy[] policies) =>
+        StartAsync(regions, time: null, settings, policies);
+
+    /// <summary>The engine on a clock of the test's (e.g. a FakeTimeProvider), for tests about time passing.</summary>
+    public static async Task<EngineHost> StartAsync(AzuriteRegionsFixture regions, TimeProvider? time, IEnumerable<KeyValuePair<string, string?>>? settings = null, params HttpPipelinePolicy[] policies)
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(regions.RegionConfiguration)
             .AddInMemoryCollection([new("Auth:AdminKey", "engine-host-test-admin-key")])
+            // Azurite accepts transactions Azure refuses: refuse them here as Azure does.
+            .AddInMemoryCollection([new("Diagnostics:EnforceAzureTableRules", "true")])
             .AddInMemoryCollection(settings ?? [])
             .Build();
         var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration);
         foreach (var policy in policies) services.AddSingleton(policy);
         services.AddQueueEngine();
+        if (time is not null) services.AddSingleton(time);
         var provider = services.BuildServiceProvider();
         foreach (var hosted in provider.GetServices<IHostedService>()) await hosted.StartAsync(CancellationToken.None);
         return new EngineHost(provider);

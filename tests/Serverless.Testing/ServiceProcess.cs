@@ -236,6 +236,8 @@ public sealed class ServiceProcess : IAsyncDisposable
 
         foreach (var (key, value) in options.RegionConfiguration) environment[ToEnvironmentName(key)] = value;
         environment["Auth__AdminKey"] = adminKey;
+        // Azurite accepts transactions Azure refuses: the service refuses them as Azure does (options.Environment may turn it off).
+        environment["Diagnostics__EnforceAzureTableRules"] = "true";
         foreach (var (key, value) in options.Environment)
         {
             var name = ToEnvironmentName(key);

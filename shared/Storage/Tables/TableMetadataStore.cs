@@ -36,8 +36,9 @@ public sealed class TableMetadataStore(TableClient table) : IMetadataStore
         {
             ["Arguments"] = JsonSerializer.Serialize(queue.Arguments, ApiJson.Options),
             ["CreatedAt"] = queue.CreatedAt,
+            ["Incarnation"] = queue.Incarnation,
         };
-        if (await AddAsync(entity, cancellationToken)) return (queue, true);
+        if (await AddAsync(entity, cancellationToken)) return (await GetQueueAsync(queue.Vhost, queue.Name, cancellationToken) ?? queue, true);
         var existing = await GetQueueAsync(queue.Vhost, queue.Name, cancellationToken);
         // Deleted between our insert and read: a second attempt settles it.
         return existing is null ? await CreateQueueAsync(queue, cancellationToken) : (existing, false);
@@ -51,6 +52,38 @@ public sealed class TableMetadataStore(TableClient table) : IMetadataStore
 
     public Task<bool> DeleteQueueAsync(string vhost, string name, CancellationToken cancellationToken = default) =>
         DeleteAsync(QueuePartition(vhost), name, cancellationToken);
+
+    public async Task<QueueRecord?> SetQueueDeletingAsync(QueueRecord queue, QueueDeleteState? deleting, CancellationToken cancellationToken = default)
+    {
+        var entity = new TableEntity(QueuePartition(queue.Vhost), queue.Name)
+        {
+            ["Deleting"] = deleting is null ? null : JsonSerializer.Serialize(deleting, StoredJson),
+        };
+        try
+        {
+            // Merge: a null property is left out of the request, so clearing writes an empty string.
+            if (deleting is null) entity["Deleting"] = "";
+            await StorageErrors.TranslateAsync(() => table.UpdateEntityAsync(entity, new ETag(queue.ETag!), TableUpdateMode.Merge, cancellationToken));
+        }
+        catch (StorageFailureException changed) when (changed.InnerException is RequestFailedException { Status: 412 or 404 })
+        {
+            return null;
+        }
+        return await GetQueueAsync(queue.Vhost, queue.Name, cancellationToken);
+    }
+
+    public async Task<bool> DeleteQueueAsync(QueueRecord queue, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await StorageErrors.TranslateAsync(() => table.DeleteEntityAsync(QueuePartition(queue.Vhost), queue.Name, new ETag(queue.ETag!), cancellationToken));
+            return true;
+        }
+        catch (StorageFailureException changed) when (changed.InnerException is RequestFailedException { Status: 412 or 404 })
+        {
+            return false;
+        }
+    }
 
     public Task TouchQueueAsync(string vhost, string name, DateTimeOffset usedAt, CancellationToken cancellationToken = default) =>
         StorageErrors.TranslateAsync(async () =>
@@ -99,6 +132,9 @@ public sealed class TableMetadataStore(TableClient table) : IMetadataStore
         entity.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.UnixEpoch)
     {
         LastUsedAt = entity.GetDateTimeOffset("LastUsedAt"),
+        Incarnation = entity.GetString("Incarnation") ?? "",
+        Deleting = entity.GetString("Deleting") is { Length: > 0 } deleting ? JsonSerializer.Deserialize<QueueDeleteState>(deleting, StoredJson) : null,
+        ETag = entity.ETag.ToString(),
     };
 
     private async Task<bool> AddAsync(TableEntity entity, CancellationToken cancellationToken)

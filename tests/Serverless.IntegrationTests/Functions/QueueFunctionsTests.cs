@@ -103,9 +103,10 @@ public sealed class QueueFunctionsTests(ServiceFixture fixture)
 
         var replication = queue.GetProperty("replication");
         Assert.Equal("sync", replication.Str("mode"));
-        Assert.Equal(JsonValueKind.True, replication.GetProperty("synchronized").ValueKind);
-        Assert.Equal(JsonValueKind.Number, replication.GetProperty("lagMessages").ValueKind);
-        Assert.Equal(JsonValueKind.Number, replication.GetProperty("lagSeconds").ValueKind);
+        // Issue 8, item 16: replication is not built yet, so nothing about it is claimed as measured.
+        Assert.Equal(JsonValueKind.Null, replication.GetProperty("synchronized").ValueKind);
+        Assert.Equal(JsonValueKind.Null, replication.GetProperty("lagMessages").ValueKind);
+        Assert.Equal(JsonValueKind.Null, replication.GetProperty("lagSeconds").ValueKind);
         Assert.True(queue.Time("createdAt") > DateTimeOffset.UtcNow.AddMinutes(-5));
     }
 

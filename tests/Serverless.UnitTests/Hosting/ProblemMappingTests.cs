@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
 using Serverless.Errors;
 using Serverless.Functions.Hosting;
+using Serverless.Messages;
 
 namespace Serverless.UnitTests.Hosting;
 
@@ -101,9 +102,24 @@ public sealed class ProblemMappingTests
         Assert.Equal("is not a receipt of this queue", errors.GetProperty("receipts[0]")[0].GetString());
     }
 
+    [Fact]
+    public async Task Publish_stored_in_part_is_503_with_each_message_result()
+    {
+        var context = NewHttpContext();
+        var response = new PublishResponse([new PublishResult("m-1", PublishStatus.Enqueued, ["orders"]), new PublishResult("m-2", PublishStatus.Failed, [])]);
+        var exception = new PublishInterruptedException(response, new UnavailableException("Storage did not answer.", TimeSpan.FromSeconds(3)));
+
+        await ProblemMapping.ToResult(exception).ExecuteAsync(context);
+
+        Assert.Equal(503, context.Response.StatusCode);
+        Assert.Equal("3", context.Response.Headers.RetryAfter.ToString());
+        var results = Body(context).GetProperty("results").EnumerateArray().Select(r => (r.GetProperty("messageId").GetString(), r.GetProperty("status").GetString())).ToList();
+        Assert.Equal([("m-1", "enqueued"), ("m-2", "failed")], results);
+    }
+
     private static DefaultHttpContext NewHttpContext()
     {
-        var services = new ServiceCollection().AddLogging().AddProblemDetails().BuildServiceProvider();
+        var services = new ServiceCollection().AddLogging().AddApiResults().BuildServiceProvider();
         return new DefaultHttpContext { RequestServices = services, Response = { Body = new MemoryStream() } };
     }
 

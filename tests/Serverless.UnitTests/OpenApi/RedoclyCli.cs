@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Reflection;
 using System.Text.Json;
 
 namespace Serverless.UnitTests.OpenApi;
@@ -8,51 +6,30 @@ namespace Serverless.UnitTests.OpenApi;
 /// offline: no telemetry, no update check.</summary>
 public static class RedoclyCli
 {
-    public static readonly string RepoRoot = typeof(RedoclyCli).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-        .Single(a => a.Key == "RepoRoot").Value!;
+    private static readonly Dictionary<string, string> Offline = new()
+    {
+        ["REDOCLY_TELEMETRY"] = "off",
+        ["REDOCLY_SUPPRESS_UPDATE_NOTICE"] = "true",
+        ["NO_COLOR"] = "1",
+    };
 
     /// <summary>Lints <paramref name="document"/> with the repository's <c>redocly.yaml</c>; returns the error
     /// and warning counts and the problems as text.</summary>
     public static async Task<(int Errors, int Warnings, string Report)> LintAsync(string document)
     {
-        var cli = Path.Combine(RepoRoot, "node_modules", "@redocly", "cli", "bin", "cli.js");
+        var cli = Path.Combine(ExternalTool.RepoRoot, "node_modules", "@redocly", "cli", "bin", "cli.js");
         if (!File.Exists(cli)) throw new FileNotFoundException("Redocly CLI is not installed; build devhost (it runs npm ci).", cli);
-        var startInfo = new ProcessStartInfo("node")
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = RepoRoot,
-        };
-        foreach (var argument in new[] { cli, "lint", document, "--config", Path.Combine(RepoRoot, "redocly.yaml"), "--format", "json" })
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-        startInfo.Environment["REDOCLY_TELEMETRY"] = "off";
-        startInfo.Environment["REDOCLY_SUPPRESS_UPDATE_NOTICE"] = "true";
-        startInfo.Environment["NO_COLOR"] = "1";
-        startInfo.Environment["CI"] = "true";
-        using var process = Process.Start(startInfo)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("redocly lint did not finish within 2 minutes.");
-        }
-        var output = await stdout;
-        var json = output[output.IndexOf('{', StringComparison.Ordinal)..];
-        using var report = JsonDocument.Parse(json);
+        var (_, output, errors) = await ExternalTool.RunAsync("node",
+            [cli, "lint", document, "--config", Path.Combine(ExternalTool.RepoRoot, "redocly.yaml"), "--format", "json"],
+            TimeSpan.FromMinutes(2), Offline);
+
+        var start = output.IndexOf('{', StringComparison.Ordinal);
+        if (start < 0) throw new InvalidOperationException($"redocly lint wrote no report:\n{output}\n{errors}");
+        using var report = JsonDocument.Parse(output[start..]);
         var totals = report.RootElement.GetProperty("totals");
         var problems = report.RootElement.GetProperty("problems").EnumerateArray()
             .Select(p => $"{p.GetProperty("severity").GetString()} {p.GetProperty("ruleId").GetString()}: {p.GetProperty("message").GetString()} at {Locations(p)}");
-        return (totals.GetProperty("errors").GetInt32(), totals.GetProperty("warnings").GetInt32(),
-            string.Join("\n", problems) + "\n" + await stderr);
+        return (totals.GetProperty("errors").GetInt32(), totals.GetProperty("warnings").GetInt32(), string.Join("\n", problems));
     }
 
     private static string Locations(JsonElement problem) => string.Join(", ", problem.GetProperty("location").EnumerateArray()

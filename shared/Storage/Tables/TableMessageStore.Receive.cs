@@ -1,0 +1,85 @@
+using Azure;
+using Azure.Data.Tables;
+using Serverless.Messages;
+using static Serverless.Storage.Tables.MessageRows;
+
+namespace Serverless.Storage.Tables;
+
+public sealed partial class TableMessageStore
+{
+    public async Task<IReadOnlyList<IndexEntry>> ListReadyAsync(QueuePartition partition, int take, CancellationToken cancellationToken = default)
+    {
+        var rows = await FirstPageAsync(RangeFilter(partition, ReadyFrom, ReadyTo), take, IndexWithContentColumns, cancellationToken);
+        return rows.Select(ToIndexEntry).ToList();
+    }
+
+    /// <summary>Each lease moves its ready row to an invisible row with the content (the new row first: its key holds a
+    /// new lease id, so a resent transaction that committed conflicts on it), removes the expiry row (leased messages do
+    /// not expire) and, in a counted shard, takes one from the count.</summary>
+    public async Task<LeaseAttempt> LeaseAsync(QueuePartition partition, IReadOnlyList<IndexEntry> picks, DateTimeOffset visibleUntil, CancellationToken cancellationToken = default)
+    {
+        var leases = picks.Select(entry => new PendingLease(entry, new LeaseToken(entry.Sequence, entry.PriorityRank, visibleUntil.UtcTicks, NewLeaseId(), entry.BodyRow), visibleUntil)).ToList();
+        var head = HeadFor<PendingLease>(partition, removed: l => l.Source);
+        var lost = await TableTransactions.SubmitAsync(table, leases, l => l.Actions(partition), (l, failure, action) =>
+            ValueTask.FromResult(l.SkipMissingExpiryRow(failure, action)), cancellationToken, head);
+        var lostSequences = lost.Select(l => l.Item.Token.Sequence).ToHashSet();
+        return new LeaseAttempt(
+            leases.Where(l => !lostSequences.Contains(l.Token.Sequence)).Select(l => new LeasedEntry(l.Leased, l.Token, visibleUntil)).ToList(),
+            picks.Where(p => lostSequences.Contains(p.Sequence)).ToList());
+    }
+
+    public async Task<IReadOnlyList<IndexEntry>> TakeAsync(QueuePartition partition, IReadOnlyList<IndexEntry> picks, CancellationToken cancellationToken = default)
+    {
+        var head = HeadFor<IndexEntry>(partition, removed: e => e);
+        var lost = await TableTransactions.SubmitAsync(table, picks,
+            e => (IReadOnlyList<TableTransactionAction>)[ChangeRow(partition, "take", e.Sequence), .. Leave(partition, e, new ETag(e.ETag), Disposal.Drop)],
+            TableTransactions.GiveUp, cancellationToken, head);
+        var gone = lost.Select(l => l.Item).ToHashSet();
+        return picks.Where(p => !gone.Contains(p)).ToList();
+    }
+
+    public async Task<IReadOnlyList<MessageContent?>> ReadBodiesAsync(QueuePartition partition, IReadOnlyList<string> sequences, CancellationToken cancellationToken = default)
+    {
+        var rows = await Task.WhenAll(sequences.Select(s => GetRowAsync(partition, BodyKey(s), null, cancellationToken)));
+        return rows.Select(r => r is null ? null : ToContent(r)).ToList();
+    }
+
+    private sealed class PendingLease(IndexEntry source, LeaseToken token, DateTimeOffset visibleUntil)
+    {
+        private bool expiryRowMissing;
+
+        public IndexEntry Source { get; } = source;
+        public LeaseToken Token { get; } = token;
+
+        public IndexEntry Leased { get; } = source with
+        {
+            Key = InvisibleKey(token),
+            DeliveryCount = source.DeliveryCount + 1,
+            LeaseId = token.LeaseId,
+            VisibleUntil = visibleUntil,
+            LastLeaseId = null,
+            State = IndexState.InFlight,
+            Counted = null,
+            Extended = false,
+        };
+
+        public IReadOnlyList<TableTransactionAction> Actions(QueuePartition partition)
+        {
+            var actions = new List<TableTransactionAction>
+            {
+                Add(Index(partition, Leased.Key, Leased)),
+                Delete(partition, Source.Key, new ETag(Source.ETag)),
+            };
+            if (HasExpiryRow(Source) && !expiryRowMissing) actions.Add(Delete(partition, ExpiryKey(Source.ExpiresAt!.Value, Source.Sequence), ETag.All));
+            return actions;
+        }
+
+        /// <summary>An expiry row that should be there and is not must not keep the message from being leased.</summary>
+        public bool SkipMissingExpiryRow(RequestFailedException failure, int action)
+        {
+            if (failure.Status != 404 || action != 2 || expiryRowMissing) return false;
+            expiryRowMissing = true;
+            return true;
+        }
+    }
+}
