@@ -151,7 +151,7 @@ try
 
     await host.WaitForShutdownAsync();
     await host.DisposeAsync();
-    return 0;
+    return supervisor.StartFailure is { } failure ? Fail(failure) : 0;
 }
 catch (Exception ex) when (ex is InvalidOperationException or FileNotFoundException or DirectoryNotFoundException or FormatException
                                or TimeoutException or IOException or UnauthorizedAccessException)

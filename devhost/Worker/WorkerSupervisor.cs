@@ -8,7 +8,8 @@ using Serverless.DevHost.Hosting;
 namespace Serverless.DevHost.Worker;
 
 /// <summary>Keeps one worker running: starts it once devhost listens, and when it dies (crash, <c>kill -9</c>)
-/// starts a new one after a backoff (1 s, doubling to 30 s; back to 1 s after a minute of healthy running).
+/// starts a new one after a backoff (1 s, doubling to 30 s; back to 1 s after a minute of healthy running). When the
+/// very first worker cannot start, the app cannot run at all: devhost stops and says so.
 /// Invocations ask it for the running worker and wait briefly while one starts.</summary>
 public sealed class WorkerSupervisor(
     FunctionApp app,
@@ -29,6 +30,11 @@ public sealed class WorkerSupervisor(
     private LoadedWorker? _current;
     private Task _stopping = Task.CompletedTask;
     private bool _stopRequested;
+    private bool _everReady;
+
+    /// <summary>Why devhost stopped without ever having a worker ready (the app cannot start: a bad setting, a missing
+    /// file); null otherwise. A worker that fails after one was ready is restarted instead.</summary>
+    public string? StartFailure { get; private set; }
 
     /// <summary>Completes when the first worker has loaded the app's functions (for the start-up banner and timing).</summary>
     public Task FirstReady { get; private set; } = Task.CompletedTask;
@@ -116,6 +122,14 @@ public sealed class WorkerSupervisor(
                 await WhenStartedAsync(stoppingToken);
                 continue;
             }
+            catch (InvalidOperationException ex) when (!_everReady)
+            {
+                // The app never started: retrying cannot fix a bad setting. Its own output (above) says why.
+                StartFailure = ex.Message.Split(Environment.NewLine)[0] + " Its output is above.";
+                logger.LogDebug("{Reason}", ex.Message);
+                lifetime.StopApplication();
+                return;
+            }
             catch (InvalidOperationException ex)
             {
                 logger.LogError("{Reason} Trying again in {Backoff} s.", ex.Message, backoff.TotalSeconds);
@@ -127,6 +141,7 @@ public sealed class WorkerSupervisor(
             logger.LogInformation("Worker started (pid {Pid}) and loaded its functions in {Elapsed} ms", worker.Process.ProcessId, clock.ElapsedMilliseconds);
             lock (_gate)
             {
+                _everReady = true;
                 _current = worker;
                 _ready.TrySetResult(worker);
             }
