@@ -39,6 +39,18 @@ public sealed class StartupFailureTests : IDisposable
         Assert.Contains("worker.config.json", line, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task An_app_whose_worker_cannot_start_stops_devhost_with_one_line_of_its_own_and_a_non_zero_exit()
+    {
+        // Only the primary region is configured: the app's options validation refuses to start.
+        var (exitCode, output) = await RunDevHostAsync("--urls", $"http://127.0.0.1:{Serverless.DevHost.Local.FreePort.Next()}");
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains(output, l => l.Contains("Regions:Secondary", StringComparison.Ordinal));
+        var devhost = Assert.Single(output, l => l.StartsWith("devhost: ", StringComparison.Ordinal) && l.Contains("failed to start", StringComparison.Ordinal));
+        Assert.Equal(output.Last(l => l.Length > 0), devhost);
+    }
+
     private async Task<(int ExitCode, IReadOnlyList<string> Output)> RunDevHostAsync(params string[] arguments)
     {
         var devHost = typeof(ServiceProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
