@@ -1,16 +1,16 @@
-using Serverless.Functions.Hosting;
+using Microsoft.Azure.Functions.Worker.Http;
+using Serverless.Functions.OpenApi;
 using Serverless.Messages;
 
 namespace Serverless.Functions;
 
-[HttpTrigger("POST", "v1/vhosts/{vhost}/queues/{queue}/ack", Request = typeof(AckRequest), Response = typeof(SettleResponse),
-    Summary = "Delete messages whose receipt is their current lease; others are stale.")]
-public sealed class AckMessages(Settlement settlement) : IHttpFunction
+public sealed class AckMessages(Settlement settlement)
 {
-    public async Task<IResult> RunAsync(HttpContext context, CancellationToken cancellationToken = default)
-    {
-        var (vhost, queue) = (context.RouteName("vhost"), context.RouteName("queue"));
-        var request = await context.ReadJsonAsync<AckRequest>(cancellationToken: cancellationToken);
-        return Results.Ok(await settlement.AckAsync(vhost, queue, request, cancellationToken));
-    }
+    [Function(nameof(AckMessages))]
+    [ApiOperation("Delete messages whose receipt is their current lease; other receipts are `stale`.")]
+    [ApiResponse(200, "One result per receipt, in order.", Type = typeof(SettleResponse))]
+    public async Task<IResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/vhosts/{vhost}/queues/{queue}/ack")] HttpRequest request,
+        [FromBody] AckRequest body, string vhost, string queue) =>
+        TypedResults.Ok(await settlement.AckAsync(vhost, queue, body, request.HttpContext.RequestAborted));
 }

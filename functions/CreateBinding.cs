@@ -1,18 +1,21 @@
-using Serverless.Functions.Hosting;
+using Microsoft.Azure.Functions.Worker.Http;
+using Serverless.Functions.OpenApi;
 using Serverless.Routing;
 
 namespace Serverless.Functions;
 
-[HttpTrigger("POST", "v1/vhosts/{vhost}/bindings", Request = typeof(CreateBindingRequest), Response = typeof(BindingCreated), Status = 201,
-    Summary = "Bind an exchange to a queue or exchange: 201 created, 200 the same binding exists.")]
-public sealed class CreateBinding(BindingService bindings) : IHttpFunction
+public sealed class CreateBinding(BindingService bindings)
 {
-    public async Task<IResult> RunAsync(HttpContext context, CancellationToken cancellationToken = default)
+    [Function(nameof(CreateBinding))]
+    [ApiOperation("Bind an exchange to a queue or to another exchange.")]
+    [ApiResponse(201, "Created.", Type = typeof(BindingCreated))]
+    [ApiResponse(200, "The same binding exists; its id.", Type = typeof(BindingCreated))]
+    public async Task<IResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/vhosts/{vhost}/bindings")] HttpRequest request,
+        [FromBody] CreateBindingRequest body, string vhost)
     {
-        var vhost = context.RouteName("vhost");
-        var request = await context.ReadJsonAsync<CreateBindingRequest>(cancellationToken: cancellationToken);
-        var (binding, created) = await bindings.CreateAsync(vhost, request, cancellationToken);
-        var body = new BindingCreated(binding.Id);
-        return created ? Results.Created($"/api/v1/vhosts/{vhost}/bindings/{binding.Id}", body) : Results.Ok(body);
+        var (binding, created) = await bindings.CreateAsync(vhost, body, request.HttpContext.RequestAborted);
+        var answer = new BindingCreated(binding.Id);
+        return created ? TypedResults.Created($"/api/v1/vhosts/{vhost}/bindings/{binding.Id}", answer) : TypedResults.Ok(answer);
     }
 }

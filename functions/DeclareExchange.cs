@@ -1,17 +1,21 @@
-using Serverless.Functions.Hosting;
+using Microsoft.Azure.Functions.Worker.Http;
+using Serverless.Functions.OpenApi;
 using Serverless.Routing;
 
 namespace Serverless.Functions;
 
-[HttpTrigger("PUT", "v1/vhosts/{vhost}/exchanges/{exchange}", Request = typeof(DeclareExchangeRequest), Response = typeof(ExchangeInfo), Status = 201,
-    Summary = "Declare an exchange: 201 created, 200 exists with the same type and alternate exchange, 409 different.")]
-public sealed class DeclareExchange(ExchangeService exchanges) : IHttpFunction
+public sealed class DeclareExchange(ExchangeService exchanges)
 {
-    public async Task<IResult> RunAsync(HttpContext context, CancellationToken cancellationToken = default)
+    [Function(nameof(DeclareExchange))]
+    [ApiOperation("Declare an exchange: 201 created, 200 exists with the same type and alternate exchange, 409 different.")]
+    [ApiResponse(201, "Created.", Type = typeof(ExchangeInfo))]
+    [ApiResponse(200, "The exchange exists with the same type and alternate exchange.", Type = typeof(ExchangeInfo))]
+    [ApiProblem(409, "The exchange exists with a different type or alternate exchange, or is a built-in one of another type.")]
+    public async Task<IResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "v1/vhosts/{vhost}/exchanges/{exchange}")] HttpRequest request,
+        [FromBody] DeclareExchangeRequest body, string vhost, string exchange)
     {
-        var (vhost, name) = (context.RouteName("vhost"), context.RouteName("exchange"));
-        var request = await context.ReadJsonAsync<DeclareExchangeRequest>(cancellationToken: cancellationToken);
-        var (exchange, created) = await exchanges.DeclareAsync(vhost, name, request, cancellationToken);
-        return created ? Results.Created($"/api/v1/vhosts/{vhost}/exchanges/{name}", exchange) : Results.Ok(exchange);
+        var (info, created) = await exchanges.DeclareAsync(vhost, exchange, body, request.HttpContext.RequestAborted);
+        return created ? TypedResults.Created($"/api/v1/vhosts/{vhost}/exchanges/{exchange}", info) : TypedResults.Ok(info);
     }
 }

@@ -1,17 +1,21 @@
-using Serverless.Functions.Hosting;
+using Microsoft.Azure.Functions.Worker.Http;
+using Serverless.Functions.OpenApi;
 using Serverless.Queues;
 
 namespace Serverless.Functions;
 
-[HttpTrigger("PUT", "v1/vhosts/{vhost}/queues/{queue}", Request = typeof(DeclareQueueRequest), Response = typeof(QueueInfo), Status = 201,
-    Summary = "Declare a queue: 201 created, 200 exists with equivalent arguments, 409 exists with different ones.")]
-public sealed class DeclareQueue(QueueService queues) : IHttpFunction
+public sealed class DeclareQueue(QueueService queues)
 {
-    public async Task<IResult> RunAsync(HttpContext context, CancellationToken cancellationToken = default)
+    [Function(nameof(DeclareQueue))]
+    [ApiOperation("Declare a queue: 201 created, 200 exists with equivalent arguments, 409 exists with different ones. The body is optional.")]
+    [ApiResponse(201, "Created.", Type = typeof(QueueInfo))]
+    [ApiResponse(200, "The queue exists with equivalent arguments.", Type = typeof(QueueInfo))]
+    [ApiProblem(409, "The queue exists with different arguments; `errors` names each as `arguments.<name>`.")]
+    public async Task<IResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "v1/vhosts/{vhost}/queues/{queue}")] HttpRequest request,
+        [FromBody] DeclareQueueRequest? body, string vhost, string queue)
     {
-        var (vhost, name) = (context.RouteName("vhost"), context.RouteName("queue"));
-        var request = await context.ReadJsonAsync(() => new DeclareQueueRequest(), cancellationToken);
-        var (queue, created) = await queues.DeclareAsync(vhost, name, request.Arguments ?? QueueArguments.None, cancellationToken);
-        return created ? Results.Created($"/api/v1/vhosts/{vhost}/queues/{name}", queue) : Results.Ok(queue);
+        var (info, created) = await queues.DeclareAsync(vhost, queue, body?.Arguments ?? QueueArguments.None, request.HttpContext.RequestAborted);
+        return created ? TypedResults.Created($"/api/v1/vhosts/{vhost}/queues/{queue}", info) : TypedResults.Ok(info);
     }
 }

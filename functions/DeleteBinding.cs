@@ -1,14 +1,17 @@
-using Serverless.Functions.Hosting;
+using Serverless.Functions.OpenApi;
 using Serverless.Routing;
 
 namespace Serverless.Functions;
 
-[HttpTrigger("DELETE", "v1/vhosts/{vhost}/bindings/{id}", Status = 204, Summary = "Delete a binding.")]
-public sealed class DeleteBinding(BindingService bindings) : IHttpFunction
+public sealed class DeleteBinding(BindingService bindings)
 {
-    public async Task<IResult> RunAsync(HttpContext context, CancellationToken cancellationToken = default)
+    [Function(nameof(DeleteBinding))]
+    [ApiOperation("Delete a binding.")]
+    [ApiResponse(204, "Deleted.")]
+    public async Task<IResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/vhosts/{vhost}/bindings/{id}")] HttpRequest request, string vhost, string id)
     {
-        await bindings.DeleteAsync(context.RouteName("vhost"), context.RouteName("id"), cancellationToken);
-        return Results.NoContent();
+        await bindings.DeleteAsync(vhost, id, request.HttpContext.RequestAborted);
+        return TypedResults.NoContent();
     }
 }

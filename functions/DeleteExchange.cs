@@ -1,15 +1,20 @@
 using Serverless.Functions.Hosting;
+using Serverless.Functions.OpenApi;
 using Serverless.Routing;
 
 namespace Serverless.Functions;
 
-[HttpTrigger("DELETE", "v1/vhosts/{vhost}/exchanges/{exchange}", Status = 204, Summary = "Delete an exchange and its bindings.")]
-[QueryParameter("ifUnused", typeof(bool), "Only if no binding has it as source (else 409).")]
-public sealed class DeleteExchange(ExchangeService exchanges) : IHttpFunction
+public sealed class DeleteExchange(ExchangeService exchanges)
 {
-    public async Task<IResult> RunAsync(HttpContext context, CancellationToken cancellationToken = default)
+    [Function(nameof(DeleteExchange))]
+    [ApiOperation("Delete an exchange and its bindings.")]
+    [QueryParameter("ifUnused", typeof(bool), "Only if no binding has it as source (else 409).")]
+    [ApiResponse(204, "Deleted.")]
+    [ApiProblem(409, "The exchange is built in, or `ifUnused` was asked for and it has bindings.")]
+    public async Task<IResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/vhosts/{vhost}/exchanges/{exchange}")] HttpRequest request, string vhost, string exchange)
     {
-        await exchanges.DeleteAsync(context.RouteName("vhost"), context.RouteName("exchange"), context.QueryFlag("ifUnused"), cancellationToken);
-        return Results.NoContent();
+        await exchanges.DeleteAsync(vhost, exchange, request.QueryFlag("ifUnused"), request.HttpContext.RequestAborted);
+        return TypedResults.NoContent();
     }
 }

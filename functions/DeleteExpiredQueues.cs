@@ -1,12 +1,11 @@
-using Serverless.Functions.Hosting;
 using Serverless.Queues;
 
 namespace Serverless.Functions;
 
 /// <summary>Every 10 s: deletes queues unused (no publish, receive or declare) for their <c>expiresSeconds</c>.</summary>
-[TimerTrigger("*/10 * * * * *")]
-public sealed class DeleteExpiredQueues(QueueUsage usage, QueueService queues) : ITimerFunction
+public sealed class DeleteExpiredQueues(QueueUsage usage, QueueService queues)
 {
-    public async Task<object?> RunAsync(CancellationToken cancellationToken = default) =>
-        await usage.DeleteExpiredAsync(queues, cancellationToken);
+    [Function(nameof(DeleteExpiredQueues))]
+    public Task<IReadOnlyList<string>> Run([TimerTrigger("*/10 * * * * *")] TimerInfo timer, CancellationToken cancellationToken) =>
+        usage.DeleteExpiredAsync(queues, cancellationToken);
 }

@@ -1,14 +1,17 @@
-using Serverless.Functions.Hosting;
+using Serverless.Functions.OpenApi;
 using Serverless.Policies;
 
 namespace Serverless.Functions;
 
-[HttpTrigger("DELETE", "v1/vhosts/{vhost}/policies/{policy}", Status = 204, Summary = "Delete a policy; its queues fall back to their own arguments at once.")]
-public sealed class DeletePolicy(PolicyService policies) : IHttpFunction
+public sealed class DeletePolicy(PolicyService policies)
 {
-    public async Task<IResult> RunAsync(HttpContext context, CancellationToken cancellationToken = default)
+    [Function(nameof(DeletePolicy))]
+    [ApiOperation("Delete a policy; its queues fall back to their own arguments at once.")]
+    [ApiResponse(204, "Deleted.")]
+    public async Task<IResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/vhosts/{vhost}/policies/{policy}")] HttpRequest request, string vhost, string policy)
     {
-        await policies.DeleteAsync(context.RouteName("vhost"), context.RouteName("policy"), cancellationToken);
-        return Results.NoContent();
+        await policies.DeleteAsync(vhost, policy, request.HttpContext.RequestAborted);
+        return TypedResults.NoContent();
     }
 }

@@ -1,16 +1,21 @@
 using Serverless.Functions.Hosting;
+using Serverless.Functions.OpenApi;
 using Serverless.Queues;
 
 namespace Serverless.Functions;
 
-[HttpTrigger("DELETE", "v1/vhosts/{vhost}/queues/{queue}", Status = 204, Summary = "Delete a queue and its messages.")]
-[QueryParameter("ifEmpty", typeof(bool), "Only if the queue holds no message (else 409).")]
-[QueryParameter("ifUnused", typeof(bool), "Only if no message is in flight (else 409).")]
-public sealed class DeleteQueue(QueueService queues) : IHttpFunction
+public sealed class DeleteQueue(QueueService queues)
 {
-    public async Task<IResult> RunAsync(HttpContext context, CancellationToken cancellationToken = default)
+    [Function(nameof(DeleteQueue))]
+    [ApiOperation("Delete a queue and its messages.")]
+    [QueryParameter("ifEmpty", typeof(bool), "Only if the queue holds no message (else 409).")]
+    [QueryParameter("ifUnused", typeof(bool), "Only if no message is in flight (else 409).")]
+    [ApiResponse(204, "Deleted.")]
+    [ApiProblem(409, "`ifEmpty` or `ifUnused` was asked for and the queue is not empty or has messages in flight.")]
+    public async Task<IResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/vhosts/{vhost}/queues/{queue}")] HttpRequest request, string vhost, string queue)
     {
-        await queues.DeleteAsync(context.RouteName("vhost"), context.RouteName("queue"), context.QueryFlag("ifEmpty"), context.QueryFlag("ifUnused"), cancellationToken);
-        return Results.NoContent();
+        await queues.DeleteAsync(vhost, queue, request.QueryFlag("ifEmpty"), request.QueryFlag("ifUnused"), request.HttpContext.RequestAborted);
+        return TypedResults.NoContent();
     }
 }

@@ -1,14 +1,17 @@
-using Serverless.Functions.Hosting;
+using Serverless.Functions.OpenApi;
 using Serverless.Vhosts;
 
 namespace Serverless.Functions;
 
-[HttpTrigger("DELETE", "v1/vhosts/{vhost}", Status = 204, Summary = "Delete a vhost and everything it holds.")]
-public sealed class DeleteVhost(VhostService vhosts) : IHttpFunction
+public sealed class DeleteVhost(VhostService vhosts)
 {
-    public async Task<IResult> RunAsync(HttpContext context, CancellationToken cancellationToken = default)
+    [Function(nameof(DeleteVhost))]
+    [ApiOperation("Delete a vhost and everything it holds.")]
+    [ApiResponse(204, "Deleted.")]
+    public async Task<IResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/vhosts/{vhost}")] HttpRequest request, string vhost)
     {
-        await vhosts.DeleteAsync(context.RouteName("vhost"), cancellationToken);
-        return Results.NoContent();
+        await vhosts.DeleteAsync(vhost, request.HttpContext.RequestAborted);
+        return TypedResults.NoContent();
     }
 }

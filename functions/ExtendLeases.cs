@@ -1,16 +1,16 @@
-using Serverless.Functions.Hosting;
+using Microsoft.Azure.Functions.Worker.Http;
+using Serverless.Functions.OpenApi;
 using Serverless.Messages;
 
 namespace Serverless.Functions;
 
-[HttpTrigger("POST", "v1/vhosts/{vhost}/queues/{queue}/extend", Request = typeof(ExtendRequest), Response = typeof(SettleResponse),
-    Summary = "Extend leases; the receipts do not change.")]
-public sealed class ExtendLeases(Settlement settlement) : IHttpFunction
+public sealed class ExtendLeases(Settlement settlement)
 {
-    public async Task<IResult> RunAsync(HttpContext context, CancellationToken cancellationToken = default)
-    {
-        var (vhost, queue) = (context.RouteName("vhost"), context.RouteName("queue"));
-        var request = await context.ReadJsonAsync<ExtendRequest>(cancellationToken: cancellationToken);
-        return Results.Ok(await settlement.ExtendAsync(vhost, queue, request, cancellationToken));
-    }
+    [Function(nameof(ExtendLeases))]
+    [ApiOperation("Extend leases; the receipts do not change.")]
+    [ApiResponse(200, "One result per receipt, in order.", Type = typeof(SettleResponse))]
+    public async Task<IResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/vhosts/{vhost}/queues/{queue}/extend")] HttpRequest request,
+        [FromBody] ExtendRequest body, string vhost, string queue) =>
+        TypedResults.Ok(await settlement.ExtendAsync(vhost, queue, body, request.HttpContext.RequestAborted));
 }

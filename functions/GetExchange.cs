@@ -1,11 +1,14 @@
-using Serverless.Functions.Hosting;
+using Serverless.Functions.OpenApi;
 using Serverless.Routing;
 
 namespace Serverless.Functions;
 
-[HttpTrigger("GET", "v1/vhosts/{vhost}/exchanges/{exchange}", Response = typeof(ExchangeInfo), Summary = "An exchange.")]
-public sealed class GetExchange(ExchangeService exchanges) : IHttpFunction
+public sealed class GetExchange(ExchangeService exchanges)
 {
-    public async Task<IResult> RunAsync(HttpContext context, CancellationToken cancellationToken = default) =>
-        Results.Ok(await exchanges.GetAsync(context.RouteName("vhost"), context.RouteName("exchange"), cancellationToken));
+    [Function(nameof(GetExchange))]
+    [ApiOperation("An exchange.")]
+    [ApiResponse(200, "The exchange.", Type = typeof(ExchangeInfo))]
+    public async Task<IResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/vhosts/{vhost}/exchanges/{exchange}")] HttpRequest request, string vhost, string exchange) =>
+        TypedResults.Ok(await exchanges.GetAsync(vhost, exchange, request.HttpContext.RequestAborted));
 }

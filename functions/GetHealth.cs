@@ -1,14 +1,18 @@
-using Serverless.Functions.Hosting;
+using Serverless.Functions.OpenApi;
 using Serverless.Health;
 
 namespace Serverless.Functions;
 
-[HttpTrigger("GET", "health", Anonymous = true, Response = typeof(HealthReport), Summary = "Health of both regions; 503 when no region can take writes.")]
-public sealed class GetHealth(RegionHealth health) : IHttpFunction
+public sealed class GetHealth(RegionHealth health)
 {
-    public async Task<IResult> RunAsync(HttpContext context, CancellationToken cancellationToken = default)
+    [Function(nameof(GetHealth))]
+    [ApiOperation("Health of both regions. No key needed.")]
+    [ApiResponse(200, "The primary region can take writes (`degraded` when the secondary is unreachable).", Type = typeof(HealthReport))]
+    [ApiResponse(503, "No region can take writes.", Type = typeof(HealthReport))]
+    public async Task<IResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request)
     {
-        var report = await health.CheckAsync(cancellationToken);
-        return Results.Json(report, statusCode: report.CanWrite ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+        var report = await health.CheckAsync(request.HttpContext.RequestAborted);
+        return TypedResults.Json(report, statusCode: report.CanWrite ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }
 }

@@ -1,15 +1,13 @@
-using Microsoft.AspNetCore.OpenApi;
-using Microsoft.OpenApi;
-using Serverless.Functions.Hosting;
+using Serverless.Functions.OpenApi;
 
 namespace Serverless.Functions;
 
-[HttpTrigger("GET", "openapi/v1.json", Anonymous = true, Summary = "This OpenAPI document.")]
-public sealed class GetOpenApiDocument([FromKeyedServices(OpenApiSetup.DocumentName)] IOpenApiDocumentProvider documents) : IHttpFunction
+public sealed class GetOpenApiDocument
 {
-    public async Task<IResult> RunAsync(HttpContext context, CancellationToken cancellationToken = default)
-    {
-        var document = await documents.GetOpenApiDocumentAsync(cancellationToken);
-        return Results.Text(await document.SerializeAsJsonAsync(OpenApiSpecVersion.OpenApi3_1, cancellationToken), "application/json; charset=utf-8");
-    }
+    [Function(nameof(GetOpenApiDocument))]
+    [ApiOperation("This OpenAPI document, generated from the functions' declarations. No key needed.", UsesStorage = false)]
+    [ApiResponse(200, "The OpenAPI 3.1 document.", Type = typeof(System.Text.Json.Nodes.JsonObject))]
+    public IResult Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "openapi/v1.json")] HttpRequest request) =>
+        TypedResults.Text(ApiDocument.Json, "application/json; charset=utf-8");
 }

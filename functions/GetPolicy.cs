@@ -1,11 +1,14 @@
-using Serverless.Functions.Hosting;
+using Serverless.Functions.OpenApi;
 using Serverless.Policies;
 
 namespace Serverless.Functions;
 
-[HttpTrigger("GET", "v1/vhosts/{vhost}/policies/{policy}", Response = typeof(PolicyInfo), Summary = "A policy.")]
-public sealed class GetPolicy(PolicyService policies) : IHttpFunction
+public sealed class GetPolicy(PolicyService policies)
 {
-    public async Task<IResult> RunAsync(HttpContext context, CancellationToken cancellationToken = default) =>
-        Results.Ok(await policies.GetAsync(context.RouteName("vhost"), context.RouteName("policy"), cancellationToken));
+    [Function(nameof(GetPolicy))]
+    [ApiOperation("A policy.")]
+    [ApiResponse(200, "The policy.", Type = typeof(PolicyInfo))]
+    public async Task<IResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/vhosts/{vhost}/policies/{policy}")] HttpRequest request, string vhost, string policy) =>
+        TypedResults.Ok(await policies.GetAsync(vhost, policy, request.HttpContext.RequestAborted));
 }

@@ -1,11 +1,14 @@
-using Serverless.Functions.Hosting;
+using Serverless.Functions.OpenApi;
 using Serverless.Queues;
 
 namespace Serverless.Functions;
 
-[HttpTrigger("GET", "v1/vhosts/{vhost}/queues/{queue}", Response = typeof(QueueInfo), Summary = "A queue with its message counts.")]
-public sealed class GetQueue(QueueService queues) : IHttpFunction
+public sealed class GetQueue(QueueService queues)
 {
-    public async Task<IResult> RunAsync(HttpContext context, CancellationToken cancellationToken = default) =>
-        Results.Ok(await queues.GetAsync(context.RouteName("vhost"), context.RouteName("queue"), cancellationToken));
+    [Function(nameof(GetQueue))]
+    [ApiOperation("A queue with its message counts.")]
+    [ApiResponse(200, "The queue.", Type = typeof(QueueInfo))]
+    public async Task<IResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/vhosts/{vhost}/queues/{queue}")] HttpRequest request, string vhost, string queue) =>
+        TypedResults.Ok(await queues.GetAsync(vhost, queue, request.HttpContext.RequestAborted));
 }

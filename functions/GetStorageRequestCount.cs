@@ -1,18 +1,19 @@
-using Serverless.Functions.Hosting;
+using Serverless.Errors;
+using Serverless.Functions.Diagnostics;
+using Serverless.Functions.OpenApi;
 using Serverless.Storage;
 
 namespace Serverless.Functions;
 
-[HttpTrigger("GET", "v1/diagnostics/storage-requests", Response = typeof(StorageRequestCount),
-    Summary = "Storage requests sent since start (admin; only with Diagnostics:CountStorageRequests=true, else 404). For benchmarks.")]
-public sealed class GetStorageRequestCount(StorageRequestCounter? counter = null) : IHttpFunction
+public sealed class GetStorageRequestCount(StorageRequestCounter? counter = null)
 {
-    public Task<IResult> RunAsync(HttpContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(counter is null
-            ? Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not enabled.",
-                detail: "Storage requests are counted only with Diagnostics:CountStorageRequests=true.")
-            : Results.Ok(new StorageRequestCount(counter.Count)));
+    [Function(nameof(GetStorageRequestCount))]
+    [ApiOperation("Storage requests sent since start, for benchmarks (only with Diagnostics:CountStorageRequests=true).", UsesStorage = false)]
+    [ApiResponse(200, "The count.", Type = typeof(StorageRequestCount))]
+    [ApiProblem(404, "Counting is not enabled.")]
+    public IResult Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/diagnostics/storage-requests")] HttpRequest request) =>
+        counter is null
+            ? throw new NotFoundException("counter", "storage requests")
+            : TypedResults.Ok(new StorageRequestCount(counter.Count));
 }
-
-/// <summary>The answer of <see cref="GetStorageRequestCount"/>.</summary>
-public sealed record StorageRequestCount(long Requests);

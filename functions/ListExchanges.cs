@@ -1,11 +1,14 @@
-using Serverless.Functions.Hosting;
+using Serverless.Functions.OpenApi;
 using Serverless.Routing;
 
 namespace Serverless.Functions;
 
-[HttpTrigger("GET", "v1/vhosts/{vhost}/exchanges", Response = typeof(IReadOnlyList<ExchangeInfo>), Summary = "The exchanges of a vhost, built-in ones first.")]
-public sealed class ListExchanges(ExchangeService exchanges) : IHttpFunction
+public sealed class ListExchanges(ExchangeService exchanges)
 {
-    public async Task<IResult> RunAsync(HttpContext context, CancellationToken cancellationToken = default) =>
-        Results.Ok(await exchanges.ListAsync(context.RouteName("vhost"), cancellationToken));
+    [Function(nameof(ListExchanges))]
+    [ApiOperation("The exchanges of a vhost, built-in ones first.")]
+    [ApiResponse(200, "The exchanges.", Type = typeof(IReadOnlyList<ExchangeInfo>))]
+    public async Task<IResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/vhosts/{vhost}/exchanges")] HttpRequest request, string vhost) =>
+        TypedResults.Ok(await exchanges.ListAsync(vhost, request.HttpContext.RequestAborted));
 }

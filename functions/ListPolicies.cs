@@ -1,11 +1,14 @@
-using Serverless.Functions.Hosting;
+using Serverless.Functions.OpenApi;
 using Serverless.Policies;
 
 namespace Serverless.Functions;
 
-[HttpTrigger("GET", "v1/vhosts/{vhost}/policies", Response = typeof(IReadOnlyList<PolicyInfo>), Summary = "The policies of a vhost.")]
-public sealed class ListPolicies(PolicyService policies) : IHttpFunction
+public sealed class ListPolicies(PolicyService policies)
 {
-    public async Task<IResult> RunAsync(HttpContext context, CancellationToken cancellationToken = default) =>
-        Results.Ok(await policies.ListAsync(context.RouteName("vhost"), cancellationToken));
+    [Function(nameof(ListPolicies))]
+    [ApiOperation("The policies of a vhost.")]
+    [ApiResponse(200, "The policies.", Type = typeof(IReadOnlyList<PolicyInfo>))]
+    public async Task<IResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/vhosts/{vhost}/policies")] HttpRequest request, string vhost) =>
+        TypedResults.Ok(await policies.ListAsync(vhost, request.HttpContext.RequestAborted));
 }

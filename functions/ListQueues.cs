@@ -1,11 +1,14 @@
-using Serverless.Functions.Hosting;
+using Serverless.Functions.OpenApi;
 using Serverless.Queues;
 
 namespace Serverless.Functions;
 
-[HttpTrigger("GET", "v1/vhosts/{vhost}/queues", Response = typeof(IReadOnlyList<QueueInfo>), Summary = "The queues of a vhost.")]
-public sealed class ListQueues(QueueService queues) : IHttpFunction
+public sealed class ListQueues(QueueService queues)
 {
-    public async Task<IResult> RunAsync(HttpContext context, CancellationToken cancellationToken = default) =>
-        Results.Ok(await queues.ListAsync(context.RouteName("vhost"), cancellationToken));
+    [Function(nameof(ListQueues))]
+    [ApiOperation("The queues of a vhost.")]
+    [ApiResponse(200, "The queues with their message counts.", Type = typeof(IReadOnlyList<QueueInfo>))]
+    public async Task<IResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/vhosts/{vhost}/queues")] HttpRequest request, string vhost) =>
+        TypedResults.Ok(await queues.ListAsync(vhost, request.HttpContext.RequestAborted));
 }

@@ -1,11 +1,14 @@
-using Serverless.Functions.Hosting;
+using Serverless.Functions.OpenApi;
 using Serverless.Vhosts;
 
 namespace Serverless.Functions;
 
-[HttpTrigger("GET", "v1/vhosts", Response = typeof(IReadOnlyList<VhostInfo>), Summary = "List vhosts.")]
-public sealed class ListVhosts(VhostService vhosts) : IHttpFunction
+public sealed class ListVhosts(VhostService vhosts)
 {
-    public async Task<IResult> RunAsync(HttpContext context, CancellationToken cancellationToken = default) =>
-        Results.Ok(await vhosts.ListAsync(cancellationToken));
+    [Function(nameof(ListVhosts))]
+    [ApiOperation("List vhosts.")]
+    [ApiResponse(200, "The vhosts.", Type = typeof(IReadOnlyList<VhostInfo>))]
+    public async Task<IResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/vhosts")] HttpRequest request) =>
+        TypedResults.Ok(await vhosts.ListAsync(request.HttpContext.RequestAborted));
 }

@@ -1,16 +1,16 @@
-using Serverless.Functions.Hosting;
+using Microsoft.Azure.Functions.Worker.Http;
+using Serverless.Functions.OpenApi;
 using Serverless.Messages;
 
 namespace Serverless.Functions;
 
-[HttpTrigger("POST", "v1/vhosts/{vhost}/queues/{queue}/nack", Request = typeof(NackRequest), Response = typeof(SettleResponse),
-    Summary = "Return leased messages to the queue (after delaySeconds), or with requeue: false dead-letter or drop them.")]
-public sealed class NackMessages(Settlement settlement) : IHttpFunction
+public sealed class NackMessages(Settlement settlement)
 {
-    public async Task<IResult> RunAsync(HttpContext context, CancellationToken cancellationToken = default)
-    {
-        var (vhost, queue) = (context.RouteName("vhost"), context.RouteName("queue"));
-        var request = await context.ReadJsonAsync<NackRequest>(cancellationToken: cancellationToken);
-        return Results.Ok(await settlement.NackAsync(vhost, queue, request, cancellationToken));
-    }
+    [Function(nameof(NackMessages))]
+    [ApiOperation("Return leased messages to the queue (after delaySeconds), or with requeue: false dead-letter or drop them.")]
+    [ApiResponse(200, "One result per receipt, in order.", Type = typeof(SettleResponse))]
+    public async Task<IResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/vhosts/{vhost}/queues/{queue}/nack")] HttpRequest request,
+        [FromBody] NackRequest body, string vhost, string queue) =>
+        TypedResults.Ok(await settlement.NackAsync(vhost, queue, body, request.HttpContext.RequestAborted));
 }

@@ -1,17 +1,20 @@
 using Serverless.Functions.Hosting;
+using Serverless.Functions.OpenApi;
 using Serverless.Messages;
 
 namespace Serverless.Functions;
 
-[HttpTrigger("GET", "v1/vhosts/{vhost}/queues/{queue}/messages", Response = typeof(ReceiveResponse), Summary = "Peek at messages without leasing them.")]
-[QueryParameter("state", typeof(string), "ready (default), inFlight, delayed or deadLettered.")]
-[QueryParameter("limit", typeof(int), "1-100, default 20.")]
-public sealed class PeekMessages(MessageBrowser browser) : IHttpFunction
+public sealed class PeekMessages(MessageBrowser browser)
 {
-    public async Task<IResult> RunAsync(HttpContext context, CancellationToken cancellationToken = default)
+    [Function(nameof(PeekMessages))]
+    [ApiOperation("Look at messages without leasing them.")]
+    [QueryParameter("state", typeof(string), "Which messages: ready (default), inFlight, delayed or deadLettered.", Values = ["ready", "inFlight", "delayed", "deadLettered"])]
+    [QueryParameter("limit", typeof(int), "How many, 1-100 (default 20).", Minimum = 1, Maximum = 100)]
+    [ApiResponse(200, "The messages, without receipts.", Type = typeof(ReceiveResponse))]
+    public async Task<IResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/vhosts/{vhost}/queues/{queue}/messages")] HttpRequest request, string vhost, string queue)
     {
-        var (vhost, queue) = (context.RouteName("vhost"), context.RouteName("queue"));
-        var request = await RequestBinding.ValidateAsync(context, PeekQuery.Parse(context.Request.Query), cancellationToken);
-        return Results.Ok(await browser.PeekAsync(vhost, queue, request, cancellationToken));
+        var peek = await RequestBinding.ValidateAsync(request, PeekQuery.Parse(request.Query), request.HttpContext.RequestAborted);
+        return TypedResults.Ok(await browser.PeekAsync(vhost, queue, peek, request.HttpContext.RequestAborted));
     }
 }

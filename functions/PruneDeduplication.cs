@@ -1,12 +1,12 @@
-using Serverless.Functions.Hosting;
 using Serverless.Messages;
 
 namespace Serverless.Functions;
 
-/// <summary>Every 5 minutes: deletes dedup rows whose window has passed.</summary>
-[TimerTrigger("0 */5 * * * *")]
-public sealed class PruneDeduplication(DueMessageReleaser releaser) : ITimerFunction
+/// <summary>Every 5 minutes: deletes dedup rows whose window has passed, and change rows of settlements kept
+/// long past any resend of their transaction.</summary>
+public sealed class PruneDeduplication(DueMessageReleaser releaser)
 {
-    public async Task<object?> RunAsync(CancellationToken cancellationToken = default) =>
-        await releaser.PruneAsync(cancellationToken);
+    [Function(nameof(PruneDeduplication))]
+    public Task<SweepResult> Run([TimerTrigger("0 */5 * * * *")] TimerInfo timer, CancellationToken cancellationToken) =>
+        releaser.PruneAsync(cancellationToken);
 }

@@ -1,19 +1,21 @@
-using Serverless.Functions.Hosting;
+using Microsoft.Azure.Functions.Worker.Http;
+using Serverless.Functions.OpenApi;
 using Serverless.Messages;
 
 namespace Serverless.Functions;
 
-[HttpTrigger("POST", "v1/vhosts/{vhost}/queues/{queue}/publish", Request = typeof(PublishRequest), Response = typeof(PublishResponse), Status = 201,
-    Summary = "Publish one message or a batch of 1-100 to a queue (default exchange). 201 when all are enqueued or duplicates, else 200.")]
-public sealed class PublishToQueue(Publisher publisher) : IHttpFunction
+public sealed class PublishToQueue(Publisher publisher)
 {
-    public async Task<IResult> RunAsync(HttpContext context, CancellationToken cancellationToken = default)
+    [Function(nameof(PublishToQueue))]
+    [ApiOperation("Publish one message, or a batch of 1-100, to a queue (through the default exchange).")]
+    [ApiResponse(201, "Every message is `enqueued` or `duplicate`.", Type = typeof(PublishResponse))]
+    [ApiResponse(200, "At least one message is `unroutable`, `dropped` or `rejected`; the results say which.", Type = typeof(PublishResponse))]
+    [ApiProblem(503, "Storage failed; `results`, when present, gives each message's id and whether it was stored, so a retry can resend exactly the others.", Extensions = typeof(PublishResponse))]
+    public async Task<IResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/vhosts/{vhost}/queues/{queue}/publish")] HttpRequest request,
+        [FromBody] PublishRequest body, string vhost, string queue)
     {
-        var (vhost, queue) = (context.RouteName("vhost"), context.RouteName("queue"));
-        var request = await context.ReadJsonAsync<PublishRequest>(cancellationToken: cancellationToken);
-        var response = await publisher.PublishToQueueAsync(vhost, queue, request.Messages!, cancellationToken);
-        return response.AllConfirmed
-            ? Results.Json(response, statusCode: StatusCodes.Status201Created)
-            : Results.Ok(response);
+        var response = await publisher.PublishToQueueAsync(vhost, queue, body.Messages!, request.HttpContext.RequestAborted);
+        return response.AllConfirmed ? TypedResults.Json(response, statusCode: StatusCodes.Status201Created) : TypedResults.Ok(response);
     }
 }

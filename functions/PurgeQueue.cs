@@ -1,11 +1,14 @@
-using Serverless.Functions.Hosting;
+using Serverless.Functions.OpenApi;
 using Serverless.Queues;
 
 namespace Serverless.Functions;
 
-[HttpTrigger("POST", "v1/vhosts/{vhost}/queues/{queue}/purge", Response = typeof(PurgeResult), Summary = "Delete the ready and delayed messages of a queue.")]
-public sealed class PurgeQueue(QueueService queues) : IHttpFunction
+public sealed class PurgeQueue(QueueService queues)
 {
-    public async Task<IResult> RunAsync(HttpContext context, CancellationToken cancellationToken = default) =>
-        Results.Ok(await queues.PurgeAsync(context.RouteName("vhost"), context.RouteName("queue"), cancellationToken));
+    [Function(nameof(PurgeQueue))]
+    [ApiOperation("Delete the ready and delayed messages of a queue; messages in flight stay.")]
+    [ApiResponse(200, "How many messages were deleted.", Type = typeof(PurgeResult))]
+    public async Task<IResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/vhosts/{vhost}/queues/{queue}/purge")] HttpRequest request, string vhost, string queue) =>
+        TypedResults.Ok(await queues.PurgeAsync(vhost, queue, request.HttpContext.RequestAborted));
 }

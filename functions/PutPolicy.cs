@@ -1,17 +1,20 @@
-using Serverless.Functions.Hosting;
+using Microsoft.Azure.Functions.Worker.Http;
+using Serverless.Functions.OpenApi;
 using Serverless.Policies;
 
 namespace Serverless.Functions;
 
-[HttpTrigger("PUT", "v1/vhosts/{vhost}/policies/{policy}", Request = typeof(PutPolicyRequest), Response = typeof(PolicyInfo), Status = 201,
-    Summary = "Create (201) or replace (200) a policy; it applies at once to matching queues and exchanges.")]
-public sealed class PutPolicy(PolicyService policies) : IHttpFunction
+public sealed class PutPolicy(PolicyService policies)
 {
-    public async Task<IResult> RunAsync(HttpContext context, CancellationToken cancellationToken = default)
+    [Function(nameof(PutPolicy))]
+    [ApiOperation("Create or replace a policy; it applies at once to matching queues and exchanges.")]
+    [ApiResponse(201, "Created.", Type = typeof(PolicyInfo))]
+    [ApiResponse(200, "Replaced.", Type = typeof(PolicyInfo))]
+    public async Task<IResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "v1/vhosts/{vhost}/policies/{policy}")] HttpRequest request,
+        [FromBody] PutPolicyRequest body, string vhost, string policy)
     {
-        var (vhost, name) = (context.RouteName("vhost"), context.RouteName("policy"));
-        var request = await context.ReadJsonAsync<PutPolicyRequest>(cancellationToken: cancellationToken);
-        var (policy, created) = await policies.PutAsync(vhost, name, request, cancellationToken);
-        return created ? Results.Created($"/api/v1/vhosts/{vhost}/policies/{name}", policy) : Results.Ok(policy);
+        var (info, created) = await policies.PutAsync(vhost, policy, body, request.HttpContext.RequestAborted);
+        return created ? TypedResults.Created($"/api/v1/vhosts/{vhost}/policies/{policy}", info) : TypedResults.Ok(info);
     }
 }

@@ -1,14 +1,18 @@
-using Serverless.Functions.Hosting;
+using Serverless.Functions.OpenApi;
 using Serverless.Vhosts;
 
 namespace Serverless.Functions;
 
-[HttpTrigger("PUT", "v1/vhosts/{vhost}", Response = typeof(VhostInfo), Status = 201, Summary = "Create a vhost (201), or confirm it exists (200).")]
-public sealed class PutVhost(VhostService vhosts) : IHttpFunction
+public sealed class PutVhost(VhostService vhosts)
 {
-    public async Task<IResult> RunAsync(HttpContext context, CancellationToken cancellationToken = default)
+    [Function(nameof(PutVhost))]
+    [ApiOperation("Create a vhost (201), or confirm it exists (200).")]
+    [ApiResponse(201, "Created.", Type = typeof(VhostInfo))]
+    [ApiResponse(200, "The vhost exists already.", Type = typeof(VhostInfo))]
+    public async Task<IResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "v1/vhosts/{vhost}")] HttpRequest request, string vhost)
     {
-        var (vhost, created) = await vhosts.CreateAsync(context.RouteName("vhost"), cancellationToken);
-        return created ? Results.Created($"/api/v1/vhosts/{vhost.Name}", vhost) : Results.Ok(vhost);
+        var (info, created) = await vhosts.CreateAsync(vhost, request.HttpContext.RequestAborted);
+        return created ? TypedResults.Created($"/api/v1/vhosts/{info.Name}", info) : TypedResults.Ok(info);
     }
 }

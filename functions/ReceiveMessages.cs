@@ -1,16 +1,21 @@
+using Microsoft.Azure.Functions.Worker.Http;
 using Serverless.Functions.Hosting;
+using Serverless.Functions.OpenApi;
 using Serverless.Messages;
 
 namespace Serverless.Functions;
 
-[HttpTrigger("POST", "v1/vhosts/{vhost}/queues/{queue}/receive", Request = typeof(ReceiveRequest), Response = typeof(ReceiveResponse),
-    Summary = "Lease up to maxMessages messages; long-poll up to waitSeconds.")]
-public sealed class ReceiveMessages(Receiver receiver) : IHttpFunction
+public sealed class ReceiveMessages(Receiver receiver)
 {
-    public async Task<IResult> RunAsync(HttpContext context, CancellationToken cancellationToken = default)
+    [Function(nameof(ReceiveMessages))]
+    [ApiOperation("Lease up to maxMessages messages; long-poll up to waitSeconds. The body is optional.")]
+    [ApiResponse(200, "The leased messages, possibly none.", Type = typeof(ReceiveResponse))]
+    public async Task<IResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/vhosts/{vhost}/queues/{queue}/receive")] HttpRequest request,
+        [FromBody] ReceiveRequest? body, string vhost, string queue)
     {
-        var (vhost, queue) = (context.RouteName("vhost"), context.RouteName("queue"));
-        var request = await context.ReadJsonAsync(() => new ReceiveRequest(), cancellationToken);
-        return Results.Ok(await receiver.ReceiveAsync(vhost, queue, request, cancellationToken));
+        body ??= new ReceiveRequest();
+        request.ExtendDeadline(TimeSpan.FromSeconds(body.WaitSeconds ?? 0));
+        return TypedResults.Ok(await receiver.ReceiveAsync(vhost, queue, body, request.HttpContext.RequestAborted));
     }
 }

@@ -1,16 +1,16 @@
-using Serverless.Functions.Hosting;
+using Microsoft.Azure.Functions.Worker.Http;
+using Serverless.Functions.OpenApi;
 using Serverless.Messages;
 
 namespace Serverless.Functions;
 
-[HttpTrigger("POST", "v1/vhosts/{vhost}/queues/{queue}/redrive", Request = typeof(RedriveRequest), Response = typeof(RedriveResult),
-    Summary = "Move dead-lettered messages back to the queue they died in (or to destination), delivery counts reset.")]
-public sealed class RedriveMessages(Redriver redriver) : IHttpFunction
+public sealed class RedriveMessages(Redriver redriver)
 {
-    public async Task<IResult> RunAsync(HttpContext context, CancellationToken cancellationToken = default)
-    {
-        var (vhost, queue) = (context.RouteName("vhost"), context.RouteName("queue"));
-        var request = await context.ReadJsonAsync(() => new RedriveRequest(), cancellationToken);
-        return Results.Ok(await redriver.RedriveAsync(vhost, queue, request, cancellationToken));
-    }
+    [Function(nameof(RedriveMessages))]
+    [ApiOperation("Move dead-lettered messages back to the queue they died in (or to destination), delivery counts reset. The body is optional.")]
+    [ApiResponse(200, "How many messages moved.", Type = typeof(RedriveResult))]
+    public async Task<IResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/vhosts/{vhost}/queues/{queue}/redrive")] HttpRequest request,
+        [FromBody] RedriveRequest? body, string vhost, string queue) =>
+        TypedResults.Ok(await redriver.RedriveAsync(vhost, queue, body ?? new RedriveRequest(), request.HttpContext.RequestAborted));
 }

@@ -1,18 +1,19 @@
+using Microsoft.Azure.Functions.Worker.Middleware;
 using Serverless.Auth;
 
 namespace Serverless.Functions.Hosting;
 
-/// <summary>Every <c>/api/v1</c> call needs a key (API.md, Authentication).</summary>
-public static class ApiKeyMiddleware
+/// <summary>Every <c>/api/v1</c> function needs a key (API.md, Authentication): <c>Authorization: Bearer</c>
+/// or <c>x-api-key</c>. Decided by the function's declared route, not by the path as sent.</summary>
+public sealed class ApiKeyMiddleware(ApiKeyAuthenticator authenticator) : IFunctionsWorkerMiddleware
 {
-    public static WebApplication UseApiKeys(this WebApplication app)
+    public Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
     {
-        app.UseWhen(context => context.Request.Path.StartsWithSegments("/api/v1"), branch => branch.Use(async (context, next) =>
+        if (HttpFunctions.Find(context.FunctionDefinition.Name) is { RequiresKey: true })
         {
-            context.RequestServices.GetRequiredService<ApiKeyAuthenticator>()
-                .Authenticate(context.Request.Headers.Authorization, context.Request.Headers["x-api-key"]);
-            await next(context);
-        }));
-        return app;
+            var headers = context.GetHttpContext()!.Request.Headers;
+            authenticator.Authenticate(headers.Authorization, headers["x-api-key"]);
+        }
+        return next(context);
     }
 }

@@ -2,35 +2,25 @@ using System.Text.Json;
 using FluentValidation;
 using Serverless.Errors;
 using Serverless.Json;
-using Serverless.Names;
 using Serverless.Validation;
 
 namespace Serverless.Functions.Hosting;
 
-/// <summary>Binding for functions: route names checked against the naming rule, JSON bodies read with the
-/// API's options and validated by the request's validator. Every failure becomes a 4xx naming the field.</summary>
+/// <summary>Binding for functions: JSON bodies read with the API's options and validated by the request's
+/// validator, query flags parsed. Every failure becomes a 4xx naming the field.</summary>
 public static class RequestBinding
 {
-    /// <summary>A vhost, queue, exchange or policy name from the route.</summary>
-    public static string RouteName(this HttpContext context, string parameter)
+    /// <summary>Reads the JSON body as <paramref name="type"/> and validates it. An absent body is null when
+    /// <paramref name="optional"/>, else a 400 naming <c>body</c>.</summary>
+    public static async Task<object?> ReadJsonAsync(HttpRequest request, Type type, bool optional, CancellationToken cancellationToken = default)
     {
-        var value = context.Request.RouteValues[parameter] as string;
-        if (!ResourceName.IsValid(value)) throw InvalidRequestException.For(parameter, ResourceName.Rule);
-        return value!;
-    }
-
-    /// <summary>Reads and validates the JSON body. An absent body is <paramref name="whenEmpty"/> if given, else a 400.</summary>
-    public static async Task<T> ReadJsonAsync<T>(this HttpContext context, Func<T>? whenEmpty = null, CancellationToken cancellationToken = default) where T : class
-    {
-        var request = context.Request;
-        var hasBody = request.ContentLength is > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
-        T? value = null;
-        if (hasBody)
+        object? value = null;
+        if (HasBody(request))
         {
             if (request.ContentType is { } contentType && !IsJson(contentType)) throw new UnsupportedMediaTypeException(contentType);
             try
             {
-                value = await JsonSerializer.DeserializeAsync<T>(request.Body, ApiJson.Options, cancellationToken);
+                value = await JsonSerializer.DeserializeAsync(request.Body, type, ApiJson.Options, cancellationToken);
             }
             catch (JsonException json)
             {
@@ -39,16 +29,38 @@ public static class RequestBinding
                 throw InvalidRequestException.For(problem == NotJson ? "body" : FieldOf(json.Path), problem);
             }
         }
-        value ??= whenEmpty?.Invoke() ?? throw InvalidRequestException.For("body", "a JSON body is required");
-        return await ValidateAsync(context, value, cancellationToken);
+        if (value is null)
+        {
+            return optional ? null : throw InvalidRequestException.For("body", "a JSON body is required");
+        }
+        await ValidateAsync(request.HttpContext.RequestServices, type, value, cancellationToken);
+        return value;
     }
 
-    public static async Task<T> ValidateAsync<T>(HttpContext context, T value, CancellationToken cancellationToken = default)
+    /// <summary>Validates <paramref name="value"/> with its registered validator, if any.</summary>
+    public static async Task<T> ValidateAsync<T>(HttpRequest request, T value, CancellationToken cancellationToken = default) where T : notnull
     {
-        var validator = context.RequestServices.GetService<IValidator<T>>();
-        if (validator is null) return value;
-        var result = await validator.ValidateAsync(value, cancellationToken);
-        if (result.IsValid) return value;
+        await ValidateAsync(request.HttpContext.RequestServices, typeof(T), value, cancellationToken);
+        return value;
+    }
+
+    /// <summary>A boolean query parameter (<c>true</c>/<c>false</c>), else a 400 naming it.</summary>
+    public static bool QueryFlag(this HttpRequest request, string name)
+    {
+        var raw = request.Query[name].ToString();
+        if (raw.Length == 0) return false;
+        return bool.TryParse(raw, out var flag) ? flag : throw InvalidRequestException.For(name, "must be true or false");
+    }
+
+    /// <summary>A query parameter, or null when absent or empty.</summary>
+    public static string? QueryValue(this HttpRequest request, string name) =>
+        request.Query[name].ToString() is { Length: > 0 } value ? value : null;
+
+    private static async Task ValidateAsync(IServiceProvider services, Type type, object value, CancellationToken cancellationToken)
+    {
+        if (services.GetService(typeof(IValidator<>).MakeGenericType(type)) is not IValidator validator) return;
+        var result = await validator.ValidateAsync(new ValidationContext<object>(value), cancellationToken);
+        if (result.IsValid) return;
         var errors = result.Errors
             .GroupBy(e => string.IsNullOrEmpty(e.PropertyName) ? "body" : e.PropertyName.TrimStart('.'))
             .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray());
@@ -59,13 +71,8 @@ public static class RequestBinding
         throw new InvalidRequestException(errors);
     }
 
-    /// <summary>A boolean query parameter (<c>true</c>/<c>false</c>), else a 400 naming it.</summary>
-    public static bool QueryFlag(this HttpContext context, string name)
-    {
-        var raw = context.Request.Query[name].ToString();
-        if (raw.Length == 0) return false;
-        return bool.TryParse(raw, out var flag) ? flag : throw InvalidRequestException.For(name, "must be true or false");
-    }
+    private static bool HasBody(HttpRequest request) =>
+        request.ContentLength is > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
 
     private static bool IsJson(string contentType)
     {

@@ -1,6 +1,6 @@
 using Serverless.Benchmarks.Clients;
 using Serverless.Benchmarks.Load;
-using Serverless.Functions.Hosting.Local;
+using Serverless.DevHost.Local;
 using Serverless.Testing;
 
 namespace Serverless.Benchmarks;
@@ -51,12 +51,12 @@ public sealed class BenchEnvironment : IAsyncDisposable
                 Environment = new Dictionary<string, string?>
                 {
                     ["Diagnostics:CountStorageRequests"] = "true",
-                    ["ASPNETCORE_ENVIRONMENT"] = "Production",
+                    ["AZURE_FUNCTIONS_ENVIRONMENT"] = "Production",
                     ["Logging:LogLevel:Default"] = "Warning",
                 },
             }, cancellationToken);
             environment.Client = new ServiceClient(environment.Service.BaseAddress, environment.Service.AdminKey, options.MessageSize);
-            environment.Memory = new MemorySampler(environment.Service.ProcessId, TimeSpan.FromMilliseconds(500));
+            environment.Memory = new MemorySampler(environment.Service.WorkerProcessId ?? environment.Service.ProcessId, TimeSpan.FromMilliseconds(500));
             return environment;
         }
         catch

@@ -1,4 +1,4 @@
-using Serverless.Functions.Hosting.Local;
+using Serverless.DevHost.Local;
 using Xunit;
 
 namespace Serverless.Testing;

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
-using Serverless.Functions.Hosting.Local;
+using Serverless.DevHost.Local;
 
 namespace Serverless.Benchmarks.Peers;
 

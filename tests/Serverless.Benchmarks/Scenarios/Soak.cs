@@ -20,7 +20,7 @@ public sealed class Soak : IScenario
         await service.DeclareQueueAsync(queue, "async", options.Shards, options.VisibilityTimeoutSeconds, cancellationToken);
         try
         {
-            await using var memory = new MemorySampler(context.Environment.Service.ProcessId, TimeSpan.FromSeconds(1));
+            await using var memory = new MemorySampler(context.Environment.Service.WorkerProcessId ?? context.Environment.Service.ProcessId, TimeSpan.FromSeconds(1));
             var duration = TimeSpan.FromMinutes(options.SoakMinutes);
             var load = await FixedRateRun.RunAsync(service, queue, options.Rate, duration, ServiceEndToEnd.Consumers(options), options.Concurrency,
                 options.VisibilityTimeoutSeconds, null, cancellationToken,

@@ -94,16 +94,16 @@ public sealed class OperationsFunctionsTests(ServiceFixture fixture) : IDisposab
 
         Assert.StartsWith("3.", document.Str("openapi"));
         var paths = document.GetProperty("paths");
-        var functions = FunctionCatalog.All.Where(f => f.Kind == TriggerKind.Http).ToList();
+        var functions = HttpFunctions.All;
         Assert.True(functions.Count >= 16, $"only {functions.Count} HTTP functions found");
         var missing = functions
-            .Where(f => !(paths.TryGetProperty("/api/" + f.Http!.Route, out var path) && path.TryGetProperty(f.Http.Method.ToLowerInvariant(), out _)))
-            .Select(f => $"{f.Http!.Method} /api/{f.Http.Route} ({f.Name})")
+            .Where(f => !(paths.TryGetProperty("/api/" + f.Route, out var path) && path.TryGetProperty(f.Methods[0].ToLowerInvariant(), out _)))
+            .Select(f => $"{f.Methods[0]} /api/{f.Route} ({f.Name})")
             .ToList();
         Assert.True(missing.Count == 0, "missing from the OpenAPI document: " + string.Join(", ", missing));
         foreach (var f in functions)
         {
-            var operation = paths.GetProperty("/api/" + f.Http!.Route).GetProperty(f.Http.Method.ToLowerInvariant());
+            var operation = paths.GetProperty("/api/" + f.Route).GetProperty(f.Methods[0].ToLowerInvariant());
             Assert.Equal(f.Name, operation.Str("operationId"));
         }
     }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Reflection;
 using System.Text.Json;
 
 namespace Serverless.UnitTests.Bicep;
@@ -8,8 +6,8 @@ namespace Serverless.UnitTests.Bicep;
 /// project's PackageDownload, run offline). Every diagnostic, warnings included, fails the test.</summary>
 public sealed class BicepTemplateTests
 {
-    private static readonly string RepoRoot = Metadata("RepoRoot");
-    private static readonly string BicepCli = Metadata("BicepCli");
+    private static readonly string RepoRoot = ExternalTool.RepoRoot;
+    private static readonly string BicepCli = ExternalTool.Metadata("BicepCli");
 
     public static TheoryData<string> Templates() =>
         [.. Directory.GetFiles(Path.Combine(RepoRoot, "bicep"), "*.bicep", SearchOption.AllDirectories)
@@ -58,28 +56,9 @@ public sealed class BicepTemplateTests
 
     private static async Task<(int ExitCode, string Output, string Diagnostics)> RunBicepAsync(params string[] arguments)
     {
-        var start = new ProcessStartInfo(BicepCli) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
         // Offline: no telemetry, no update check, no registry.
-        start.Environment["BICEP_TELEMETRY_ENABLED"] = "false";
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {BicepCli}.");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var diagnostics = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill();
-            throw new TimeoutException($"bicep {string.Join(' ', arguments)} did not finish in 2 minutes.");
-        }
-        return (process.ExitCode, await output, (await diagnostics).Trim());
+        var environment = new Dictionary<string, string> { ["BICEP_TELEMETRY_ENABLED"] = "false", ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" };
+        var (exitCode, output, diagnostics) = await ExternalTool.RunAsync(BicepCli, arguments, TimeSpan.FromMinutes(2), environment);
+        return (exitCode, output, diagnostics.Trim());
     }
-
-    private static string Metadata(string key) =>
-        typeof(BicepTemplateTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value
-            ?? throw new InvalidOperationException($"No {key} metadata.");
 }

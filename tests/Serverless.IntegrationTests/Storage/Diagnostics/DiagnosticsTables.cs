@@ -1,7 +1,7 @@
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Data.Tables;
-using Serverless.Functions.Hosting.Local;
+using Serverless.DevHost.Local;
 
 namespace Serverless.IntegrationTests.Storage.Diagnostics;
 

@@ -1,0 +1,110 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Text;
+using Microsoft.AspNetCore.Connections;
+
+namespace Serverless.DevHost.Http;
+
+/// <summary>A connection middleware that gives Kestrel's own bare 400 a problem+json body. Kestrel refuses some
+/// requests while parsing them, before any middleware runs (an encoded NUL, <c>%00</c>, in the path; a malformed
+/// request line or header), and answers them with an empty 400 and <c>Connection: close</c>. Every other 4xx of the
+/// service is problem+json; so is this one. Responses are passed through unchanged otherwise.</summary>
+public static class BareBadRequestRewriter
+{
+    private static readonly byte[] StatusLine = "HTTP/1.1 400 Bad Request\r\n"u8.ToArray();
+    private static readonly byte[] EmptyLength = "\r\nContent-Length: 0\r\n"u8.ToArray();
+    private static readonly byte[] ConnectionClose = "\r\nConnection: close\r\n"u8.ToArray();
+    private static readonly byte[] HeadersEnd = "\r\n\r\n"u8.ToArray();
+
+    private static readonly byte[] Body = Encoding.UTF8.GetBytes(
+        "{\"type\":\"https://tools.ietf.org/html/rfc9110#section-15.5.1\",\"title\":\"Bad Request\",\"status\":400,\"detail\":" +
+        "\"The request could not be parsed: its path holds an encoded NUL character (%00), or its request line or headers are malformed.\"}");
+
+    public static Func<ConnectionDelegate, ConnectionDelegate> Middleware => next => async connection =>
+    {
+        var transport = connection.Transport;
+        var output = new RewritingWriter(transport.Output);
+        connection.Transport = new Pipe(transport.Input, output);
+        try
+        {
+            await next(connection);
+        }
+        finally
+        {
+            connection.Transport = transport;
+        }
+    };
+
+    /// <summary>The bytes to send instead of <paramref name="response"/>, or null to send it as it is.</summary>
+    public static byte[]? Rewrite(ReadOnlySpan<byte> response)
+    {
+        if (!response.StartsWith(StatusLine) || !response.EndsWith(HeadersEnd)
+            || response.IndexOf(ConnectionClose) < 0)
+        {
+            return null;
+        }
+
+        var length = response.IndexOf(EmptyLength);
+        if (length < 0) return null;
+        var headers = Encoding.ASCII.GetBytes(
+            $"\r\nContent-Type: application/problem+json\r\nContent-Length: {Body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)}\r\n");
+        var rewritten = new byte[response.Length - EmptyLength.Length + headers.Length + Body.Length];
+        var span = rewritten.AsSpan();
+        response[..length].CopyTo(span);
+        headers.CopyTo(span[length..]);
+        response[(length + EmptyLength.Length)..].CopyTo(span[(length + headers.Length)..]);
+        Body.CopyTo(span[(response.Length - EmptyLength.Length + headers.Length)..]);
+        return rewritten;
+    }
+
+    private sealed class Pipe(PipeReader input, PipeWriter output) : IDuplexPipe
+    {
+        public PipeReader Input { get; } = input;
+
+        public PipeWriter Output { get; } = output;
+    }
+
+    // Collects what Kestrel writes until it flushes, then passes it on (rewritten when it is a bare 400).
+    private sealed class RewritingWriter(PipeWriter inner) : PipeWriter
+    {
+        private readonly ArrayBufferWriter<byte> _pending = new(4096);
+
+        public override void Advance(int bytes) => _pending.Advance(bytes);
+
+        public override Memory<byte> GetMemory(int sizeHint = 0) => _pending.GetMemory(sizeHint);
+
+        public override Span<byte> GetSpan(int sizeHint = 0) => _pending.GetSpan(sizeHint);
+
+        public override bool CanGetUnflushedBytes => true;
+
+        public override long UnflushedBytes => _pending.WrittenCount + (inner.CanGetUnflushedBytes ? inner.UnflushedBytes : 0);
+
+        public override void CancelPendingFlush() => inner.CancelPendingFlush();
+
+        public override void Complete(Exception? exception = null)
+        {
+            Pass();
+            inner.Complete(exception);
+        }
+
+        public override async ValueTask CompleteAsync(Exception? exception = null)
+        {
+            Pass();
+            await inner.CompleteAsync(exception);
+        }
+
+        public override ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default)
+        {
+            Pass();
+            return inner.FlushAsync(cancellationToken);
+        }
+
+        private void Pass()
+        {
+            if (_pending.WrittenCount == 0) return;
+            var written = _pending.WrittenSpan;
+            inner.Write(Rewrite(written) ?? written);
+            _pending.ResetWrittenCount();
+        }
+    }
+}
