@@ -10,6 +10,8 @@ public sealed class ReceiveRequestValidator : AbstractValidator<ReceiveRequest>
         RuleFor(r => r.MaxMessages).InclusiveBetween(1, 100);
         RuleFor(r => r.VisibilityTimeoutSeconds).InclusiveBetween(1, 43200);
         RuleFor(r => r.WaitSeconds).InclusiveBetween(0, 20);
+        // Auto-ack takes no lease: a visibility timeout would be ignored, so it is refused rather than dropped silently.
+        RuleFor(r => r.VisibilityTimeoutSeconds).Null().WithMessage("applies only with ackMode: manual").When(r => r.AckMode == AckMode.Auto);
     }
 }
 

@@ -25,6 +25,33 @@ public sealed class ReceiveFunctionsTests(ServiceFixture fixture)
         Assert.Equal(0, response.GetProperty("messages").GetArrayLength());
     }
 
+    // Issue 8, item 24: at-most-once receive, RabbitMQ's autoAck and Service Bus's ReceiveAndDelete.
+    [Fact]
+    public async Task Auto_ack_receive_returns_messages_without_receipts_and_removes_them()
+    {
+        var name = await client.DeclareQueueAsync();
+        await client.PublishBatchAsync(name, new { body = "1" }, new { body = "2" }, new { body = "3" });
+
+        var response = await client.PostJsonAsync($"{QueuePath(name)}/receive", new { maxMessages = 2, ackMode = "auto" }).ExpectAsync(HttpStatusCode.OK);
+
+        var messages = response.GetProperty("messages").EnumerateArray().ToList();
+        Assert.Equal(["1", "2"], messages.Bodies());
+        Assert.All(messages, m => Assert.False(m.TryGetProperty("receipt", out _)));
+        Assert.All(messages, m => Assert.False(m.TryGetProperty("visibleUntil", out _)));
+        var queue = await client.GetAsync(QueuePath(name)).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(1, queue.GetProperty("messages").GetProperty("total").GetInt32());
+    }
+
+    [Fact]
+    public async Task Auto_ack_with_a_visibility_timeout_is_refused_naming_it()
+    {
+        var name = await client.DeclareQueueAsync();
+
+        var response = await client.PostJsonAsync($"{QueuePath(name)}/receive", new { ackMode = "auto", visibilityTimeoutSeconds = 30 });
+
+        await response.ExpectProblemAsync(HttpStatusCode.BadRequest, "visibilityTimeoutSeconds");
+    }
+
     [Fact]
     public async Task Receive_without_a_body_takes_one_message()
     {

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Azure.Data.Tables;
-using Serverless.Functions.Hosting.Local;
+using Serverless.DevHost.Local;
 using Serverless.Messages;
 using Serverless.Queues;
 using Serverless.Storage;

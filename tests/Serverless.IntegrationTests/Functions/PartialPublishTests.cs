@@ -1,0 +1,40 @@
+using System.Net;
+using Serverless.Testing;
+
+namespace Serverless.IntegrationTests.Functions;
+
+/// <summary>Issue 8, item 1, as a client sees it: a batch that storage took only in part is answered 503 with
+/// <c>Retry-After</c> and a result per message (its id, <c>enqueued</c> or <c>failed</c>), so the client resends exactly
+/// the failed ones. The service's second storage transaction is made to fail (<c>Diagnostics:Faults</c>).</summary>
+public sealed class PartialPublishTests(AzuriteRegionsFixture regions) : IClassFixture<AzuriteRegionsFixture>
+{
+    [Fact]
+    public async Task A_batch_stored_in_part_is_503_naming_each_message_enqueued_or_failed()
+    {
+        await using var service = await ServiceProcess.StartAsync(new ServiceProcessOptions
+        {
+            RegionConfiguration = regions.RegionConfiguration,
+            Environment = new Dictionary<string, string?> { ["Diagnostics:Faults:FailTransactionNumbers"] = "2" },
+        });
+        using var client = service.CreateClient();
+        var queue = await client.DeclareQueueAsync();
+        var batch = Enumerable.Range(0, 150).Select(i => (object)new { body = $"m{i}" }).ToArray();
+
+        var response = await client.PostJsonAsync($"{ApiClient.QueuePath(queue)}/publish", new { messages = batch });
+
+        Assert.Equal("1", response.Headers.RetryAfter?.Delta?.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var problem = await response.ExpectProblemAsync(HttpStatusCode.ServiceUnavailable);
+        var results = problem.GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal(150, results.Count);
+        Assert.All(results, r => Assert.False(string.IsNullOrEmpty(r.GetProperty("messageId").GetString())));
+        var enqueued = results.Where(r => r.GetProperty("status").GetString() == "enqueued").Select(r => r.GetProperty("messageId").GetString()!).ToList();
+        var failed = results.Where(r => r.GetProperty("status").GetString() == "failed").Select(r => r.GetProperty("messageId").GetString()!).ToList();
+        Assert.Equal(99, enqueued.Count); // the first transaction (99 small messages) committed
+        Assert.Equal(51, failed.Count);
+
+        var resent = failed.Select(id => (object)new { body = "again", messageId = id }).ToArray();
+        await client.PostJsonAsync($"{ApiClient.QueuePath(queue)}/publish", new { messages = resent }).ExpectAsync(HttpStatusCode.Created);
+        var info = await client.GetAsync(ApiClient.QueuePath(queue)).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(150, info.GetProperty("messages").GetProperty("total").GetInt32());
+    }
+}
