@@ -18,23 +18,24 @@ public sealed class PartialPublishTests(AzuriteRegionsFixture regions) : IClassF
         });
         using var client = service.CreateClient();
         var queue = await client.DeclareQueueAsync();
-        var batch = Enumerable.Range(0, 150).Select(i => (object)new { body = $"m{i}" }).ToArray();
+        var batch = Enumerable.Range(0, 100).Select(i => (object)new { body = $"m{i}" }).ToArray();
 
         var response = await client.PostJsonAsync($"{ApiClient.QueuePath(queue)}/publish", new { messages = batch });
 
-        Assert.Equal("1", response.Headers.RetryAfter?.Delta?.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var retryAfter = response.Headers.RetryAfter?.Delta;
         var problem = await response.ExpectProblemAsync(HttpStatusCode.ServiceUnavailable);
+        Assert.Equal(TimeSpan.FromSeconds(1), retryAfter);
         var results = problem.GetProperty("results").EnumerateArray().ToList();
-        Assert.Equal(150, results.Count);
+        Assert.Equal(100, results.Count);
         Assert.All(results, r => Assert.False(string.IsNullOrEmpty(r.GetProperty("messageId").GetString())));
         var enqueued = results.Where(r => r.GetProperty("status").GetString() == "enqueued").Select(r => r.GetProperty("messageId").GetString()!).ToList();
         var failed = results.Where(r => r.GetProperty("status").GetString() == "failed").Select(r => r.GetProperty("messageId").GetString()!).ToList();
         Assert.Equal(99, enqueued.Count); // the first transaction (99 small messages) committed
-        Assert.Equal(51, failed.Count);
+        Assert.Single(failed);
 
         var resent = failed.Select(id => (object)new { body = "again", messageId = id }).ToArray();
         await client.PostJsonAsync($"{ApiClient.QueuePath(queue)}/publish", new { messages = resent }).ExpectAsync(HttpStatusCode.Created);
         var info = await client.GetAsync(ApiClient.QueuePath(queue)).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(150, info.GetProperty("messages").GetProperty("total").GetInt32());
+        Assert.Equal(100, info.GetProperty("messages").GetProperty("total").GetInt32());
     }
 }
