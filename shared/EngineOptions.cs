@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace Serverless;
 
 /// <summary>Tuning of the queue engine. Bound from the <c>Engine</c> configuration section.</summary>
@@ -9,15 +7,12 @@ public sealed class EngineOptions
 
     /// <summary>How long a queue or vhost definition is cached per instance. Default 2 s: another
     /// instance sees a delete or a policy change within this time.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan DefinitionCacheTtl { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How often a long-polling receive looks at storage when no publish in this instance
     /// woke it. Default 500 ms.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.050", "00:00:10")]
     public TimeSpan LongPollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Most due messages one partition releases per sweep. Default 500.</summary>
-    [Range(1, 10000)]
     public int ReleaseBatch { get; set; } = 500;
 }

@@ -63,6 +63,7 @@ public sealed class LoadedWorker : IAsyncDisposable
         }
         catch (Exception ex)
         {
+            var exitedOnItsOwn = process.ExitCode;
             connections.Forget(launched.WorkerId);
             await process.StopAsync();
             await process.DisposeAsync();
@@ -71,7 +72,7 @@ public sealed class LoadedWorker : IAsyncDisposable
             var reason = ex is OperationCanceledException ? $"it did not finish starting within {timeout.TotalSeconds:0} s" : ex.Message;
             throw new WorkerStartException(
                 $"The worker (pid {process.ProcessId}) failed to start: {reason}{Environment.NewLine}{process.OutputTail}",
-                connected: launched.Connected.IsCompletedSuccessfully, ex);
+                connected: launched.Connected.IsCompletedSuccessfully, exitedOnItsOwn, ex);
         }
     }
 

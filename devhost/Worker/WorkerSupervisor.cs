@@ -115,7 +115,7 @@ public sealed class WorkerSupervisor(
             {
                 return;
             }
-            catch (WorkerStartException ex) when (wasPrelaunched && !ex.Connected)
+            catch (WorkerStartException ex) when (wasPrelaunched && !ex.Connected && !ex.Refused)
             {
                 // It dialled before devhost listened (a heavily loaded machine): start the next one at once.
                 logger.LogDebug("The worker started alongside devhost could not connect: {Reason}", ex.Message);

@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace Serverless.Auth;
 
 /// <summary>Bound from the <c>Auth</c> configuration section.</summary>
@@ -7,7 +5,6 @@ public sealed class AuthOptions
 {
     public const string SectionName = "Auth";
 
-    /// <summary>The admin key: may do everything. Required; at least 16 characters.</summary>
-    [Required, MinLength(16)]
+    /// <summary>The admin key: may do everything. Required; at least 16 characters (<see cref="AuthOptionsValidator"/>).</summary>
     public string AdminKey { get; set; } = "";
 }

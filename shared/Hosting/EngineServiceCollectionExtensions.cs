@@ -24,9 +24,12 @@ public static class EngineServiceCollectionExtensions
         ValidationConventions.Apply();
         services.AddOptions<RegionsOptions>().BindConfiguration(RegionsOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<RegionsOptions>, RegionsOptionsValidator>();
-        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<EngineOptions>().BindConfiguration(EngineOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
+        services.AddOptions<EngineOptions>().BindConfiguration(EngineOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<EngineOptions>, EngineOptionsValidator>();
         services.AddOptions<StorageClientOptions>().BindConfiguration(StorageClientOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StorageClientOptions>, StorageClientOptionsValidator>();
         services.AddStorageDiagnostics();
 
         services.AddSingleton(TimeProvider.System);

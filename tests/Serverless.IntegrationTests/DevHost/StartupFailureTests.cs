@@ -46,9 +46,24 @@ public sealed class StartupFailureTests : IDisposable
         var (exitCode, output) = await RunDevHostAsync("--urls", $"http://127.0.0.1:{Serverless.DevHost.Local.FreePort.Next()}");
 
         Assert.NotEqual(0, exitCode);
-        Assert.Contains(output, l => l.Contains("Regions:Secondary", StringComparison.Ordinal));
+        // Issue 9, item 8: the refusal is one line naming the configuration key, printed once, with no stack trace.
+        var refusals = output.Where(l => l.Contains("Regions:Secondary", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(refusals);
+        Assert.Equal(refusals.Distinct().Count(), refusals.Count);
+        Assert.DoesNotContain(output, l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal) || l.Contains("Unhandled exception", StringComparison.Ordinal));
         var devhost = Assert.Single(output, l => l.StartsWith("devhost: ", StringComparison.Ordinal) && l.Contains("failed to start", StringComparison.Ordinal));
         Assert.Equal(output.Last(l => l.Length > 0), devhost);
+    }
+
+    [Fact]
+    public async Task A_bad_engine_setting_is_refused_naming_its_configuration_key()
+    {
+        var (exitCode, output) = await RunDevHostAsync("--urls", $"http://127.0.0.1:{Serverless.DevHost.Local.FreePort.Next()}",
+            "--Regions:Secondary:Name=unused-too", "--Regions:Secondary:ConnectionString=UseDevelopmentStorage=true", "--Auth:AdminKey=short");
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Single(output, l => l.Contains("Auth:AdminKey must be at least 16 characters", StringComparison.Ordinal));
+        Assert.DoesNotContain(output, l => l.Contains("AuthOptions", StringComparison.Ordinal));
     }
 
     private async Task<(int ExitCode, IReadOnlyList<string> Output)> RunDevHostAsync(params string[] arguments)
