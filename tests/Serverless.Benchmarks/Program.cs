@@ -51,7 +51,7 @@ IScenario[] scenarios =
 [
     new ServiceStorageRequests(),
     new LimitPublish(), new ServicePublish(), new StorageQueuesSend(), new RabbitMqHttpPublish(), new RabbitMqAmqpPublish(),
-    new LimitReceiveAck(), new ServiceReceiveAck(), new StorageQueuesReceiveDelete(), new RabbitMqHttpGet(),
+    new LimitReceiveAck(), new ServiceReceiveAck(), new StorageQueuesReceiveDelete(), new ServiceReceiveAuto(), new RabbitMqHttpGet(),
     new ServiceEndToEnd(), new Soak(),
 ];
 

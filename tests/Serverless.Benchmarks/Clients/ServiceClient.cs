@@ -64,6 +64,15 @@ public sealed class ServiceClient : IDisposable
             .ToList();
     }
 
+    /// <summary>Receives up to <paramref name="maxMessages"/> with auto-ack (removed as returned); returns how many came.</summary>
+    public async Task<int> ReceiveAutoAsync(string queue, int maxMessages, CancellationToken cancellationToken)
+    {
+        using var response = await http.PostAsJsonAsync(QueuePath(queue) + "/receive", new { maxMessages, ackMode = "auto" }, cancellationToken);
+        await EnsureAsync(response, "receive");
+        using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
+        return json.RootElement.GetProperty("messages").GetArrayLength();
+    }
+
     /// <summary>Acks the receipts in one call; returns how many were acked (not stale).</summary>
     public async Task<int> AckAsync(string queue, IEnumerable<string> receipts, CancellationToken cancellationToken)
     {

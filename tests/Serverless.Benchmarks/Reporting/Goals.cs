@@ -29,9 +29,13 @@ public static class Goals
             goals.Add(AtMost($"Unbatched lifecycle ≤ 6 storage requests ({mode}){note}", report.Accounting.FirstOrDefault(a => a.Mode == mode && a.Batch == 1), 6));
             goals.Add(AtMost($"Batched (100) lifecycle ≤ 0.3 storage requests/message ({mode}){note}", report.Accounting.FirstOrDefault(a => a.Mode == mode && a.Batch == 100), 0.3));
         }
-        foreach (var (peer, label) in new[] { ("Storage Queues (direct)", "Storage Queues direct"), ("RabbitMQ HTTP API", "RabbitMQ's HTTP API") })
+        foreach (var (peer, label, works) in new[]
         {
-            foreach (var (work, batch) in new[] { (Work.Publish, 1), (Work.ReceiveAck, 1), (Work.ReceiveAck, 10) })
+            ("Storage Queues (direct)", "Storage Queues direct", new[] { (Work.Publish, 1), (Work.ReceiveAck, 1), (Work.ReceiveAck, 10) }),
+            ("RabbitMQ HTTP API", "RabbitMQ's HTTP API", new[] { (Work.Publish, 1), (Work.ReceiveAuto, 1), (Work.ReceiveAuto, 10) }),
+        })
+        {
+            foreach (var (work, batch) in works)
             {
                 var other = results.FirstOrDefault(r => r.System == peer && r.Work == work && r.Batch == batch && !r.Skipped);
                 foreach (var mode in BenchContext.Modes)
@@ -51,6 +55,7 @@ public static class Goals
     {
         Work.Publish => batch == 1 ? "publish" : $"publish batch {batch}",
         Work.ReceiveAck => $"receive+ack (max {batch})",
+        Work.ReceiveAuto => $"receive, auto-ack (max {batch})",
         _ => "end-to-end",
     };
 

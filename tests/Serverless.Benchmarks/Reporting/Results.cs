@@ -6,7 +6,10 @@ namespace Serverless.Benchmarks.Reporting;
 public enum SystemKind { Limit, Service, Peer }
 
 /// <summary>The same work in every system: publishing, receiving and acking, or a message's whole trip.</summary>
-public enum Work { Publish, ReceiveAck, EndToEnd }
+/// <summary><see cref="ReceiveAck"/>: at-least-once (receive with a lease, then ack; Storage Queues' receive + delete).
+/// <see cref="ReceiveAuto"/>: at-most-once, removed as returned (the service's auto-ack, RabbitMQ's get with
+/// <c>ack_requeue_false</c>): only like contracts are compared.</summary>
+public enum Work { Publish, ReceiveAck, EndToEnd, ReceiveAuto }
 
 /// <summary>One measured row. <see cref="Batch"/> is the publish batch or the receive's maxMessages;
 /// <see cref="Mode"/> is the queue's replication mode (<c>sync</c>/<c>async</c>), empty for peers.</summary>
