@@ -63,7 +63,8 @@ try
     var serviceLog = Path.ChangeExtension(options.Output, ".service.log");
     File.Delete(serviceLog);
     var rabbitSkipped = "skipped: run with --peer rabbitmq";
-    if (options.RabbitMq && (options.Runs("rabbitmq") || options.Only.Count == 0))
+    // The broker starts when a selected scenario needs it (its name says rabbitmq).
+    if (options.RabbitMq && scenarios.Any(s => s.Name.Contains("rabbitmq", StringComparison.Ordinal) && options.Runs(s.Name)))
     {
         if (RabbitMqBroker.FindServer() is { } server)
         {
