@@ -2,8 +2,7 @@ using Serverless.Messages;
 
 namespace Serverless.Functions;
 
-/// <summary>Every 5 minutes: deletes dedup rows whose window has passed, and change rows of settlements kept
-/// long past any resend of their transaction.</summary>
+/// <summary>Every 5 minutes: deletes dedup rows whose window has passed.</summary>
 public sealed class PruneDeduplication(DueMessageReleaser releaser)
 {
     [Function(nameof(PruneDeduplication))]

@@ -6,6 +6,7 @@ using Serverless.Auth;
 using Serverless.Messages;
 using Serverless.Policies;
 using Serverless.Queues;
+using Serverless.Replication;
 using Serverless.Routing;
 using Serverless.Storage;
 using Serverless.Storage.Diagnostics;
@@ -35,8 +36,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<StorageClientFactory>();
         services.AddSingleton<EngineRegions>();
-        services.AddSingleton<IMessageStore>(sp => new TableMessageStore(sp.GetRequiredService<EngineRegions>().Primary, sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IMetadataStore>(sp => new TableMetadataStore(sp.GetRequiredService<EngineRegions>().Primary));
+        services.AddReplication();
 
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddSingleton<Health.RegionHealth>();

@@ -8,13 +8,10 @@ public sealed record SweepResult(int Queues, int Released, int Removed, int Expi
 
 /// <summary>The timer side of leases, delays, TTL and length limits, over every queue; each pass costs O(due work +
 /// shards), never a scan of stored messages: ended leases and due delayed messages become ready; expired messages leave
-/// (dead-lettered or dropped) from the expiry index; pending moves complete; dedup rows whose window has passed and old
-/// change rows are pruned; shards whose limits changed are counted anew.</summary>
+/// (dead-lettered or dropped) from the expiry index; pending moves complete; dedup rows whose window has passed are
+/// pruned; shards whose limits changed are counted anew.</summary>
 public sealed class DueMessageReleaser(IMessageStore store, QueueDirectory directory, MessageMover mover, TimeProvider time, IOptions<EngineOptions> options)
 {
-    /// <summary>How long change rows of settlements are kept: long past any resend of their transaction.</summary>
-    public static readonly TimeSpan ChangeRetention = TimeSpan.FromMinutes(5);
-
     public async Task<SweepResult> ReleaseAllAsync(CancellationToken cancellationToken = default)
     {
         var queues = await directory.AllQueuesAsync(cancellationToken);
@@ -58,7 +55,7 @@ public sealed class DueMessageReleaser(IMessageStore store, QueueDirectory direc
         var now = time.GetUtcNow();
         foreach (var partition in queues.SelectMany(q => q.Partitions))
         {
-            pruned += await store.PruneAsync(partition, now, now - ChangeRetention, cancellationToken);
+            pruned += await store.PruneAsync(partition, now, cancellationToken);
         }
         return new SweepResult(queues.Count, 0, 0, 0, 0, pruned, 0);
     }

@@ -11,6 +11,9 @@ public sealed record QueuePartition(string Vhost, string Queue, string Incarnati
     /// <summary>The length limits that apply to this shard (null: none). Not part of the partition's identity.</summary>
     public PartitionLimits? Limits { get; init; }
 
+    /// <summary>How the queue's changes reach the secondary region. Not part of the partition's identity.</summary>
+    public Queues.ReplicationMode Replication { get; init; } = Queues.ReplicationMode.Sync;
+
     public bool Equals(QueuePartition? other) =>
         other is not null && Vhost == other.Vhost && Queue == other.Queue && Incarnation == other.Incarnation && Shard == other.Shard;
 
@@ -110,13 +113,23 @@ public sealed record IndexEntry
     /// <summary>A lease whose end was moved by extend: its row moved too, and a lease alias row names its key.</summary>
     public bool Extended { get; init; }
 
+    /// <summary>The version of the message's last replicated change (ticks, increasing per message whatever the clocks
+    /// of the instances that changed it): the secondary applies a change only over an older version.</summary>
+    public long Version { get; init; }
+
+    /// <summary>Every key the secondary may hold this message under (its key when published, and each key a requeue
+    /// moved it to): a delete reaches the secondary as a tombstone that removes them all without reading first.</summary>
+    public IReadOnlyList<string> ReplicaKeys { get; init; } = [];
+
     /// <summary>The message itself when the index row carries it (see <see cref="BodyRow"/>); null otherwise.</summary>
     public MessageContent? Content { get; init; }
 }
 
 /// <summary>What addresses one lease of one message inside its partition; a receipt is this plus
-/// the shard. It stays the same when the lease is extended.</summary>
-public sealed record LeaseToken(string Sequence, int PriorityRank, long DueTicks, string LeaseId, bool BodyRow = false);
+/// the shard. It stays the same when the lease is extended. Besides the lease's row (sequence, rank, first due time,
+/// lease id) it carries what lets an ack go without reading first: whether the message has a body row, its replicated
+/// version, and whether the secondary holds it only under its ready key (the usual case).</summary>
+public sealed record LeaseToken(string Sequence, int PriorityRank, long DueTicks, string LeaseId, bool BodyRow = false, long Version = 0, bool ReadyReplica = false);
 
 public sealed record LeasedEntry(IndexEntry Entry, LeaseToken Token, DateTimeOffset VisibleUntil);
 

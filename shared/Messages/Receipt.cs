@@ -15,13 +15,14 @@ public static class Receipt
             token.DueTicks.ToString(CultureInfo.InvariantCulture),
             token.Sequence,
             token.LeaseId,
-            token.BodyRow ? "b" : "")));
+            (token.BodyRow ? "b" : "") + (token.ReadyReplica ? "r" : ""),
+            token.Version.ToString(CultureInfo.InvariantCulture))));
 
     public static bool TryDecode(string? receipt, out int shard, out LeaseToken token)
     {
         shard = 0;
         token = null!;
-        if (string.IsNullOrEmpty(receipt) || receipt.Length > 200) return false;
+        if (string.IsNullOrEmpty(receipt) || receipt.Length > 240) return false;
         byte[] bytes;
         try
         {
@@ -32,7 +33,8 @@ public static class Receipt
             return false;
         }
         var parts = Encoding.UTF8.GetString(bytes).Split('|');
-        if (parts.Length != 6 || parts[5] is not ("" or "b")
+        if (parts.Length != 7 || parts[5] is not ("" or "b" or "r" or "br")
+            || !long.TryParse(parts[6], NumberStyles.None, CultureInfo.InvariantCulture, out var version)
             || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out shard) || shard > 15
             || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var rank) || rank > 9
             || !long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var due)
@@ -41,7 +43,7 @@ public static class Receipt
         {
             return false;
         }
-        token = new LeaseToken(parts[3], rank, due, parts[4], BodyRow: parts[5] == "b");
+        token = new LeaseToken(parts[3], rank, due, parts[4], BodyRow: parts[5].Contains('b'), Version: version, ReadyReplica: parts[5].Contains('r'));
         return true;
     }
 }

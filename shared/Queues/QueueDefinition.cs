@@ -20,7 +20,11 @@ public sealed record QueueDefinition(QueueRecord Record, QueueArguments Effectiv
 
     public IEnumerable<QueuePartition> Partitions => Enumerable.Range(0, Shards).Select(Partition);
 
-    public QueuePartition Partition(int shard) => new(Vhost, Name, Record.Incarnation, shard) { Limits = Limits };
+    public QueuePartition Partition(int shard) => new(Vhost, Name, Record.Incarnation, shard)
+    {
+        Limits = Limits,
+        Replication = Effective.Replication ?? ReplicationMode.Sync,
+    };
 
     /// <summary>The queue under the highest-priority policy of its vhost that matches its name.</summary>
     public static QueueDefinition From(QueueRecord record, VhostCatalog catalog)

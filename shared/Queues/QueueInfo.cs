@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Serverless.Queues;
 
 /// <summary>GET .../queues/{queue} (API.md, Queues).</summary>
@@ -16,13 +14,10 @@ public sealed record QueueInfo(
 
 public sealed record MessageCounts(long Ready, long InFlight, long Delayed, long Total);
 
-/// <summary>A queue's replication: the mode asked for, and what was measured of it (null: not measured — replication
-/// to the secondary region is not built yet, so nothing is claimed).</summary>
-public sealed record ReplicationStatus(
-    ReplicationMode Mode,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] bool? Synchronized,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] long? LagMessages,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? LagSeconds);
+/// <summary>A queue's replication, measured when asked: the mode, whether the secondary has every change of the queue
+/// (its standing synchronized and nothing waiting in the queue's outboxes), and what is waiting (changes, and the age of
+/// the oldest in seconds).</summary>
+public sealed record ReplicationStatus(ReplicationMode Mode, bool Synchronized, long LagMessages, double LagSeconds);
 
 public sealed record DeclareQueueRequest
 {

@@ -13,7 +13,7 @@ namespace Serverless.Queues;
 /// into them), checks its conditions, and either puts the fences back (refused) or removes the queue and leaves the
 /// incarnation to be collected. Each step is recorded on the queue first, so an interrupted delete is finished or
 /// rolled back later, never left half done.</summary>
-public sealed class QueueService(IMetadataStore metadata, IMessageStore messages, QueueDirectory directory, VhostCatalogs catalogs, MessageMover mover, TimeProvider time, ILogger<QueueService> logger)
+public sealed class QueueService(IMetadataStore metadata, IMessageStore messages, QueueDirectory directory, VhostCatalogs catalogs, MessageMover mover, Replication.ReplicationState replication, Replication.ReplicationLag lag, TimeProvider time, ILogger<QueueService> logger)
 {
     /// <summary>A delete still marked after this long was interrupted (requests end long before): the collector resolves it.</summary>
     public static readonly TimeSpan InterruptedDeleteAge = TimeSpan.FromMinutes(1);
@@ -51,7 +51,7 @@ public sealed class QueueService(IMetadataStore metadata, IMessageStore messages
         // Also on a re-declare: heads a crash kept a declare from writing are written now (creating one is idempotent).
         await Task.WhenAll(definition.Partitions.Select(p => messages.CreatePartitionAsync(p, cancellationToken)));
         if (!created) await metadata.TouchQueueAsync(vhost, queue, time.GetUtcNow(), cancellationToken);
-        return (created ? Describe(definition, PartitionCounts.Zero) : await DescribeAsync(definition, cancellationToken), created);
+        return (await DescribeAsync(definition, cancellationToken), created);
     }
 
     public async Task<QueueInfo> GetAsync(string vhost, string queue, CancellationToken cancellationToken = default)
@@ -205,8 +205,11 @@ public sealed class QueueService(IMetadataStore metadata, IMessageStore messages
 
     private static string NewIncarnation() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(5));
 
-    private async Task<QueueInfo> DescribeAsync(QueueDefinition definition, CancellationToken cancellationToken) =>
-        Describe(definition, await CountAsync(definition, cancellationToken));
+    private async Task<QueueInfo> DescribeAsync(QueueDefinition definition, CancellationToken cancellationToken)
+    {
+        var counts = await CountAsync(definition, cancellationToken);
+        return Describe(definition, counts, await ReplicationOfAsync(definition, cancellationToken));
+    }
 
     private async Task<PartitionCounts> CountAsync(QueueDefinition definition, CancellationToken cancellationToken)
     {
@@ -215,8 +218,18 @@ public sealed class QueueService(IMetadataStore metadata, IMessageStore messages
         return counts.Aggregate(PartitionCounts.Zero, (sum, c) => sum.Add(c));
     }
 
-    // Replication is not built yet: the mode is what was asked for; synchronization and lag are not measured, so not reported.
-    private static QueueInfo Describe(QueueDefinition definition, PartitionCounts counts) => new(
+    /// <summary>Measured now: the changes of the queue's shards still in their outboxes (counted up to a bound per shard),
+    /// the age of the oldest, and synchronized when the secondary's standing is synchronized and nothing is waiting.</summary>
+    private async Task<ReplicationStatus> ReplicationOfAsync(QueueDefinition definition, CancellationToken cancellationToken)
+    {
+        var pending = await Task.WhenAll(definition.Partitions.Select(p => lag.MeasureAsync(Storage.Tables.MessageRows.PartitionKey(p), Replication.TopologyService.CountUpTo, cancellationToken)));
+        var behind = pending.Sum(p => (long)p.Changes);
+        var seconds = pending.Max(lag.SecondsBehind);
+        var synchronized = (await replication.GetAsync(cancellationToken)).Synchronized && behind == 0;
+        return new ReplicationStatus(definition.Effective.Replication ?? ReplicationMode.Sync, synchronized, behind, Math.Round(seconds, 3));
+    }
+
+    private static QueueInfo Describe(QueueDefinition definition, PartitionCounts counts, ReplicationStatus replication) => new(
         definition.Name,
         definition.Vhost,
         definition.Record.Arguments,
@@ -225,7 +238,7 @@ public sealed class QueueService(IMetadataStore metadata, IMessageStore messages
         definition.Record.CreatedAt,
         new MessageCounts(counts.Ready, counts.InFlight, counts.Delayed, counts.Ready + counts.InFlight + counts.Delayed),
         counts.Bytes,
-        new ReplicationStatus(definition.Effective.Replication ?? ReplicationMode.Sync, Synchronized: null, LagMessages: null, LagSeconds: null));
+        replication);
 }
 
 public sealed record CollectResult(int DeletesResolved, int IncarnationsCollected);

@@ -85,8 +85,8 @@ public interface IMessageStore
     /// <summary>Deletes ready and delayed messages (and those whose lease ended); leased ones stay with their consumers.</summary>
     Task<long> PurgeAsync(QueuePartition partition, DateTimeOffset now, CancellationToken cancellationToken = default);
 
-    /// <summary>Deletes dedup rows whose window has passed and change rows older than <paramref name="changesBefore"/>.</summary>
-    Task<int> PruneAsync(QueuePartition partition, DateTimeOffset now, DateTimeOffset changesBefore, CancellationToken cancellationToken = default);
+    /// <summary>Deletes dedup rows whose window has passed.</summary>
+    Task<int> PruneAsync(QueuePartition partition, DateTimeOffset now, CancellationToken cancellationToken = default);
 
     /// <summary>Counts the shard under its limits' signature: resets the head to it when it counts under another,
     /// then marks up to <paramref name="max"/> uncounted ready and delayed rows. The count is complete after a pass

@@ -48,6 +48,9 @@ public static class StorageErrors
         OperationCanceledException when cancellationToken.IsCancellationRequested => null,
         RequestFailedException { Status: 413 } or RequestFailedException { ErrorCode: "RequestBodyTooLarge" or "EntityTooLarge" or "PropertyValueTooLarge" } =>
             new PayloadTooLargeException("body", "The message is too large for the store."),
+        // A table that is not there: the region was never set up, or came back empty (its tables are created again).
+        RequestFailedException { Status: 404, ErrorCode: "TableNotFound" } missing =>
+            new UnavailableException("A table of the region is not there (yet).", RetryAfter, missing),
         RequestFailedException { Status: 0 or 408 or 429 or >= 500 } failed =>
             new UnavailableException($"Storage did not answer ({failed.Status} {failed.ErrorCode}).", RetryAfter, failed),
         RequestFailedException failed =>

@@ -43,7 +43,11 @@ public sealed class EngineHost : IAsyncDisposable
         return new EngineHost(provider);
     }
 
-    public ValueTask DisposeAsync() => provider.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var hosted in provider.GetServices<IHostedService>().Reverse()) await hosted.StopAsync(CancellationToken.None);
+        await provider.DisposeAsync();
+    }
 }
 
 /// <summary>Counts every storage request (each retry too) that passes the pipeline.</summary>

@@ -62,7 +62,7 @@ internal static class MessageRows
     private static string Ticks(long ticks) => ticks.ToString("D19", CultureInfo.InvariantCulture);
 
     public static readonly string[] IndexColumns =
-        ["RowKey", "Seq", "MessageId", "Rank", "DeliveryCount", "EnqueuedAt", "ExpiresAt", "Size", "LeaseId", "VisibleUntil", "ExpiredLeaseId", "BodyRow", "Counted", "Extended"];
+        ["RowKey", "Seq", "MessageId", "Rank", "DeliveryCount", "EnqueuedAt", "ExpiresAt", "Size", "LeaseId", "VisibleUntil", "ExpiredLeaseId", "BodyRow", "Counted", "Extended", "Ver", "Replica"];
 
     private static readonly string[] ContentColumns =
         ["BodyEncoding", "BodyLength", "Priority", "Exchange", "RoutingKey", "ContentType", "CorrelationId", "ReplyTo", "Headers", "Deaths", "Body0"];
@@ -114,6 +114,8 @@ internal static class MessageRows
         if (entry.BodyRow) entity["BodyRow"] = true;
         if (entry.Counted is { } counted) entity["Counted"] = counted;
         if (entry.Extended) entity["Extended"] = true;
+        if (entry.Version != 0) entity["Ver"] = entry.Version;
+        if (entry.ReplicaKeys.Count > 0) entity["Replica"] = string.Join(' ', entry.ReplicaKeys);
         if (!entry.BodyRow && entry.Content is { } content) WithContent(entity, content);
         return entity;
     }
@@ -136,9 +138,45 @@ internal static class MessageRows
         return entity;
     }
 
-    /// <summary>A change row: its key is new for every change, so a transaction resent after it committed conflicts on it.</summary>
-    public static TableEntity Change(QueuePartition partition, string changeSequence, string operation, string sequence) =>
-        new(PartitionKey(partition), ChangeKey(changeSequence)) { ["Op"] = operation, ["Seq"] = sequence };
+    /// <summary>A change row (the replication outbox) for a message that now is <paramref name="after"/>, as the
+    /// secondary must hold it: its index row's columns and key (ready, or delayed; never leased), with its dedup entry.
+    /// The key is new for every change, so a transaction resent after it committed conflicts on it.</summary>
+    public static TableEntity Upserted(QueuePartition partition, string changeSequence, string why, IndexEntry after, string? dedupKey = null, DateTimeOffset? dedupUntil = null)
+    {
+        var entity = Index(partition, ChangeKey(changeSequence), after with { LeaseId = null, VisibleUntil = null, LastLeaseId = null, Counted = null, Extended = false });
+        entity[ChangeColumns.Op] = ChangeColumns.Upsert;
+        entity[ChangeColumns.Why] = why;
+        entity[ChangeColumns.ReplicaKey] = after.Key;
+        entity[ChangeColumns.Mode] = partition.Replication.ToString();
+        if (dedupKey is not null && dedupUntil is { } until)
+        {
+            entity[ChangeColumns.DedupKey] = dedupKey;
+            entity[ChangeColumns.DedupUntil] = until.UtcTicks;
+        }
+        return entity;
+    }
+
+    /// <summary>A change row for a message that left its queue (a tombstone at <paramref name="version"/>), naming every
+    /// row the secondary may hold of it, so the secondary deletes them without reading first.</summary>
+    public static TableEntity Removed(QueuePartition partition, string changeSequence, string why, IndexEntry gone, long version)
+    {
+        var entity = new TableEntity(PartitionKey(partition), ChangeKey(changeSequence))
+        {
+            [ChangeColumns.Op] = ChangeColumns.Delete,
+            [ChangeColumns.Why] = why,
+            ["Seq"] = gone.Sequence,
+            ["Ver"] = version,
+            ["Replica"] = string.Join(' ', ReplicaKeysOf(gone)),
+            [ChangeColumns.Mode] = partition.Replication.ToString(),
+        };
+        if (gone.BodyRow) entity["BodyRow"] = true;
+        if (gone.ExpiresAt is { } expiresAt) entity["ExpiresAt"] = expiresAt.UtcTicks;
+        return entity;
+    }
+
+    /// <summary>The keys the secondary may hold a message under (its ready key when nothing else is known).</summary>
+    public static IReadOnlyList<string> ReplicaKeysOf(IndexEntry entry) =>
+        entry.ReplicaKeys.Count > 0 ? entry.ReplicaKeys : [ReadyKey(entry.PriorityRank, entry.Sequence)];
 
     public static PendingMove ToMove(TableEntity entity) =>
         new(entity.RowKey, entity.ETag.ToString(), ToIndexEntry(entity), entity.GetString("Reason"), entity.GetString("RedriveTo"));
@@ -166,6 +204,8 @@ internal static class MessageRows
             BodyRow = entity.GetBoolean("BodyRow") == true,
             Counted = entity.GetString("Counted"),
             Extended = entity.GetBoolean("Extended") == true,
+            Version = entity.GetInt64("Ver") ?? 0,
+            ReplicaKeys = entity.GetString("Replica") is { Length: > 0 } keys ? keys.Split(' ') : [],
             Content = entity.GetString("BodyEncoding") is null ? null : ToContent(entity),
         };
     }

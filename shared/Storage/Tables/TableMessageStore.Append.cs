@@ -11,7 +11,8 @@ public sealed partial class TableMessageStore
     public async Task<AppendResult> AppendAsync(QueuePartition partition, IReadOnlyList<MessageToStore> messages, bool refuseOverflow, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
-        var pending = messages.Select(m => new PendingAppend(partition, m)).ToList();
+        var version = NextVersion(0);
+        var pending = messages.Select(m => new PendingAppend(partition, m, version, (after, dedupKey, until) => UpsertChange(partition, "publish", after, dedupKey, until))).ToList();
         var head = new HeadChange<PendingAppend>(heads, partition, fence: true,
             needsHead: _ => partition.Limits is not null,
             delta: (p, signature) => p.Counted is { } counted && counted == signature ? (1, p.Size) : (0, 0),
@@ -96,11 +97,13 @@ public sealed partial class TableMessageStore
         return row is not null && Time(row, "ExpiresAt") is { } expiresAt && expiresAt > now;
     }
 
-    private enum AppendAction { Marker, Index, Dedup, Expiry, None }
+    private enum AppendAction { Marker, Index, Change, Dedup, Expiry, None }
 
     /// <summary>One message of an append and the rows it writes: its body row when it is large (then the marker, first),
-    /// its index row (the marker of a small message), its dedup row (a client id) and its expiry row (a TTL).</summary>
-    private sealed class PendingAppend(QueuePartition partition, MessageToStore message)
+    /// its index row (the marker of a small message), its change row (what the secondary applies), its dedup row (a
+    /// client id) and its expiry row (a TTL).</summary>
+    private sealed class PendingAppend(QueuePartition partition, MessageToStore message, long version,
+        Func<IndexEntry, string?, DateTimeOffset?, TableTransactionAction> changeOf)
     {
         private IReadOnlyList<TableTransactionAction>? actions;
         private readonly List<AppendAction> kinds = [];
@@ -178,6 +181,8 @@ public sealed partial class TableMessageStore
                 State = Delayed ? IndexState.Delayed : IndexState.Ready,
                 BodyRow = !inline,
                 Counted = Counted,
+                Version = version,
+                ReplicaKeys = [IndexKey],
             };
             var index = Index(partition, IndexKey, entry);
             MarkerKey = inline ? IndexKey : BodyKey(m.Sequence);
@@ -194,6 +199,10 @@ public sealed partial class TableMessageStore
                 built.Add(Add(index));
                 kinds.Add(AppendAction.Index);
             }
+            var change = changeOf(entry, m.DeduplicateUntil is null ? null : DedupKey(m.DeduplicationKey), m.DeduplicateUntil);
+            if (inline) CarryContent((TableEntity)change.Entity, body); // a small message travels in its change row; a large one's body row is read when shipped
+            built.Add(change);
+            kinds.Add(AppendAction.Change);
             if (m.DeduplicateUntil is { } until)
             {
                 var dedup = new TableEntity(PartitionKey(partition), DedupKey(m.DeduplicationKey)) { ["Seq"] = m.Sequence, ["ExpiresAt"] = until.UtcTicks };

@@ -18,7 +18,8 @@ public sealed partial class TableMessageStore
     /// not expire) and, in a counted shard, takes one from the count.</summary>
     public async Task<LeaseAttempt> LeaseAsync(QueuePartition partition, IReadOnlyList<IndexEntry> picks, DateTimeOffset visibleUntil, CancellationToken cancellationToken = default)
     {
-        var leases = picks.Select(entry => new PendingLease(entry, new LeaseToken(entry.Sequence, entry.PriorityRank, visibleUntil.UtcTicks, NewLeaseId(), entry.BodyRow), visibleUntil)).ToList();
+        var leases = picks.Select(entry => new PendingLease(entry, new LeaseToken(entry.Sequence, entry.PriorityRank, visibleUntil.UtcTicks, NewLeaseId(), entry.BodyRow,
+            entry.Version, ReadyReplica: ReplicaKeysOf(entry) is [var only] && only == ReadyKey(entry.PriorityRank, entry.Sequence)), visibleUntil)).ToList();
         var head = HeadFor<PendingLease>(partition, removed: l => l.Source);
         var lost = await TableTransactions.SubmitAsync(table, leases, l => l.Actions(partition), TableTransactions.GiveUp, cancellationToken, head);
         var lostSequences = lost.Select(l => l.Item.Token.Sequence).ToHashSet();
@@ -31,7 +32,7 @@ public sealed partial class TableMessageStore
     {
         var head = HeadFor<IndexEntry>(partition, removed: e => e);
         var lost = await TableTransactions.SubmitAsync(table, picks,
-            e => (IReadOnlyList<TableTransactionAction>)[ChangeRow(partition, "take", e.Sequence), .. Leave(partition, e, new ETag(e.ETag), Disposal.Drop)],
+            e => Leave(partition, e, new ETag(e.ETag), Disposal.Drop, "take").ToList(),
             TableTransactions.GiveUp, cancellationToken, head);
         var gone = lost.Select(l => l.Item).ToHashSet();
         return picks.Where(p => !gone.Contains(p)).ToList();

@@ -20,13 +20,18 @@ public sealed partial class TableMessageStore
     /// not there is looked up (extended, or swept back to ready) and tried again.</summary>
     private async Task<Dictionary<LeaseToken, SettleOutcome>> AckRoundAsync(QueuePartition partition, IReadOnlyList<LeaseToken> tokens, CancellationToken cancellationToken)
     {
-        var items = tokens.Select(t => new SettleItem(t) { Row = AsLeased(t) }).ToList();
+        // A receipt that says the secondary holds the message under its ready key is acked without reading; the others are
+        // read first, so their tombstone names every key the secondary may hold.
+        var items = tokens.Select(t => new SettleItem(t) { Row = t.ReadyReplica ? AsLeased(t) : null }).ToList();
+        await Task.WhenAll(items.Where(i => i.Row is null).Select(i => i.ResolveAsync(this, partition, cancellationToken)));
+        var unknown = items.Where(i => i.Row is null).ToList();
+        items = items.Except(unknown).ToList();
         var head = HeadFor<SettleItem>(partition, removed: i => i.Row);
         var failed = await TableTransactions.SubmitAsync(table, items,
-            i => i.Actions ??= [ChangeRow(partition, "ack", i.Token.Sequence), .. Leave(partition, i.Row!, i.RowETag, Disposal.Drop)],
+            i => i.Actions ??= Leave(partition, i.Row!, i.RowETag, Disposal.Drop, "ack").ToList(),
             async (i, _, _) => await ResolveAgainAsync(partition, i, cancellationToken), cancellationToken, head);
-        var stale = failed.Select(f => f.Item).ToHashSet();
-        return items.ToDictionary(i => i.Token, i => new SettleOutcome(i.Token, stale.Contains(i) ? SettleStatus.Stale : SettleStatus.Acked));
+        var stale = failed.Select(f => f.Item).Concat(unknown).ToHashSet();
+        return items.Concat(unknown).ToDictionary(i => i.Token, i => new SettleOutcome(i.Token, stale.Contains(i) ? SettleStatus.Stale : SettleStatus.Acked));
     }
 
     public async Task<IReadOnlyList<SettleOutcome>> RemoveLeasedAsync(QueuePartition partition, IReadOnlyList<LeaseToken> tokens, Disposal disposal, CancellationToken cancellationToken = default) =>
@@ -34,8 +39,7 @@ public sealed partial class TableMessageStore
         {
             var items = await ResolveAsync(partition, round, cancellationToken);
             var removed = disposal.Moves ? SettleStatus.DeadLettered : SettleStatus.Dropped;
-            return await SubmitSettlementsAsync(partition, items, i =>
-                [ChangeRow(partition, "remove", i.Token.Sequence), .. Leave(partition, i.Row!, i.RowETag, disposal)], _ => removed, cancellationToken);
+            return await SubmitSettlementsAsync(partition, items, i => Leave(partition, i.Row!, i.RowETag, disposal, "reject").ToList(), _ => removed, cancellationToken);
         });
 
     public async Task<IReadOnlyList<SettleOutcome>> RequeueAsync(QueuePartition partition, IReadOnlyList<LeaseToken> tokens, RequeueRules rules, CancellationToken cancellationToken = default) =>
@@ -62,9 +66,9 @@ public sealed partial class TableMessageStore
         var row = item.Row!;
         item.Added = null;
         if (row.State == IndexState.InFlight && row.DeliveryCount >= rules.DeliveryLimit)
-            return [ChangeRow(partition, "exhausted", row.Sequence), .. Leave(partition, row, item.RowETag, rules.Exhausted)];
+            return Leave(partition, row, item.RowETag, rules.Exhausted, "delivery-limit").ToList();
         if (row.ExpiresAt is { } expiresAt && expiresAt <= rules.Now)
-            return [ChangeRow(partition, "expired", row.Sequence), .. Leave(partition, row, item.RowETag, rules.Expired)];
+            return Leave(partition, row, item.RowETag, rules.Expired, "expired").ToList();
         if (row.State == IndexState.Ready && rules.VisibleAt is null) return [];
         var back = row with
         {
@@ -76,9 +80,11 @@ public sealed partial class TableMessageStore
             Extended = false,
             // A swept-back row keeps its place in the count; a leased one comes back counted when the shard is counted.
             Counted = row.State == IndexState.Ready ? row.Counted : item.NewCounted,
+            Version = NextVersion(row.Version),
         };
+        back = back with { ReplicaKeys = [.. ReplicaKeysOf(row).Append(back.Key).Distinct()] };
         item.Added = back;
-        var actions = new List<TableTransactionAction> { ChangeRow(partition, "requeue", row.Sequence), Delete(partition, row.Key, item.RowETag) };
+        var actions = new List<TableTransactionAction> { UpsertChange(partition, "requeue", back), Delete(partition, row.Key, item.RowETag) };
         if (row.Extended) actions.Add(Delete(partition, AliasKey(row.Sequence, row.LeaseId!), ETag.All));
         actions.Add(Add(Index(partition, back.Key, back)));
         if (back.ExpiresAt is not null)
@@ -183,6 +189,8 @@ public sealed partial class TableMessageStore
         LeaseId = token.LeaseId,
         State = IndexState.InFlight,
         BodyRow = token.BodyRow,
+        Version = token.Version,
+        ReplicaKeys = [ReadyKey(token.PriorityRank, token.Sequence)],
     };
 
     /// <summary>Where the lease of a receipt lives now: its first row, the row an extend moved it to (through the lease

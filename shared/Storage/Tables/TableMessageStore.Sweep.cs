@@ -6,7 +6,7 @@ using static Serverless.Storage.Tables.MessageRows;
 namespace Serverless.Storage.Tables;
 
 /// <summary>The timer side, each O(due work): ended leases and due delayed messages back to ready, the expiry index,
-/// pending moves, pruning of dedup and change rows, and counting a shard under new limits.</summary>
+/// pending moves, pruning of dedup rows, and counting a shard under new limits.</summary>
 public sealed partial class TableMessageStore
 {
     private const int PruneBatch = 1000;
@@ -23,7 +23,7 @@ public sealed partial class TableMessageStore
             delta: (p, signature) => p.Back is { Counted: { } counted } back && counted == signature && p.Entry.State == IndexState.InFlight ? (1, back.Size) : (0, 0),
             decide: (chunk, change) => { foreach (var p in chunk) p.Decide(change.CountedSignature, deliveryLimit); });
         var failed = await TableTransactions.SubmitAsync(table, due, p => p.Actions ??= p.Back is null
-                ? Leave(partition, p.Entry, new ETag(p.Entry.ETag), exhausted).ToList()
+                ? Leave(partition, p.Entry, new ETag(p.Entry.ETag), exhausted, "delivery-limit").ToList()
                 : ReleaseActions(partition, p.Entry, p.Back),
             TableTransactions.GiveUp, cancellationToken, head);
         var done = due.Except(failed.Select(f => f.Item)).ToList();
@@ -46,9 +46,10 @@ public sealed partial class TableMessageStore
 
     public async Task<int> RemoveAsync(QueuePartition partition, IReadOnlyList<IndexEntry> entries, Disposal disposal, CancellationToken cancellationToken = default)
     {
+        var why = disposal.RedriveTo is not null ? "redrive" : disposal.DeadLetterReason ?? "remove";
         if (entries.Count == 0) return 0;
         var head = HeadFor<IndexEntry>(partition, removed: e => e);
-        var failed = await TableTransactions.SubmitAsync(table, entries, e => Leave(partition, e, new ETag(e.ETag), disposal).ToList(),
+        var failed = await TableTransactions.SubmitAsync(table, entries, e => Leave(partition, e, new ETag(e.ETag), disposal, why).ToList(),
             TableTransactions.GiveUp, cancellationToken, head);
         return entries.Count - failed.Count;
     }
@@ -80,14 +81,12 @@ public sealed partial class TableMessageStore
         return failed.Count == 0;
     }
 
-    public async Task<int> PruneAsync(QueuePartition partition, DateTimeOffset now, DateTimeOffset changesBefore, CancellationToken cancellationToken = default)
+    public async Task<int> PruneAsync(QueuePartition partition, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         var expired = await QueryAsync(RangeFilter(partition, DedupFrom, DedupTo) + $" and ExpiresAt lt {now.UtcTicks}L", ["RowKey", "ExpiresAt"], PruneBatch, cancellationToken);
-        var changes = await QueryAsync(RangeFilter(partition, ChangeFrom, ChangeKey(changesBefore.UtcTicks.ToString("D19", System.Globalization.CultureInfo.InvariantCulture))), ["RowKey"], PruneBatch, cancellationToken);
         // A dedup row is deleted only as read: one replaced meanwhile (a publish after its window) stays.
-        var failed = await TableTransactions.SubmitAsync(table, [.. expired, .. changes], r => [Delete(partition, r.RowKey, r.RowKey.StartsWith(DedupFrom, StringComparison.Ordinal) ? r.ETag : ETag.All)],
-            TableTransactions.GiveUp, cancellationToken);
-        return expired.Count + changes.Count - failed.Count;
+        var failed = await TableTransactions.SubmitAsync(table, expired, r => [Delete(partition, r.RowKey, r.ETag)], TableTransactions.GiveUp, cancellationToken);
+        return expired.Count - failed.Count;
     }
 
     public async Task<int> CountUnderLimitsAsync(QueuePartition partition, int max, TimeSpan settle, CancellationToken cancellationToken = default)

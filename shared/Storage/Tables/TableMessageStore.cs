@@ -17,17 +17,27 @@ public sealed partial class TableMessageStore(TableClient table, TimeProvider ti
 
     public TableMessageStore(StorageRegion region, TimeProvider time) : this(region.Messages, time) { }
 
-    /// <summary>Actions that take a ready or delayed entry (or a leased one, for settlements) out of its queue: its index
-    /// row under the ETag read, its expiry row, its lease alias, and then either its body row (dropped) or a pending
-    /// move taking the index row's place (dead-lettered or redriven; the move carries a small message's content).</summary>
-    private static IEnumerable<TableTransactionAction> Leave(QueuePartition partition, IndexEntry entry, ETag indexETag, Disposal disposal)
+    /// <summary>Actions that take an entry (ready, delayed, or leased for settlements) out of its queue: first its change
+    /// row (the tombstone the secondary applies, and the marker of a resent transaction), then its index row under the
+    /// ETag read, its expiry row, its lease alias, and either its body row (dropped) or a pending move taking the index
+    /// row's place (dead-lettered or redriven; the move carries a small message's content).</summary>
+    private IEnumerable<TableTransactionAction> Leave(QueuePartition partition, IndexEntry entry, ETag indexETag, Disposal disposal, string why)
     {
+        yield return Add(Removed(partition, NewChangeSequence(), why, entry, NextVersion(entry.Version)));
         yield return Delete(partition, entry.Key, indexETag);
         if (HasExpiryRow(entry)) yield return Delete(partition, ExpiryKey(entry.ExpiresAt!.Value, entry.Sequence), ETag.All);
         if (entry.Extended) yield return Delete(partition, AliasKey(entry.Sequence, entry.LeaseId!), ETag.All);
         if (disposal.Moves) yield return new TableTransactionAction(TableTransactionActionType.Add, Move(partition, entry, disposal));
         else if (entry.BodyRow) yield return Delete(partition, BodyKey(entry.Sequence), ETag.All);
     }
+
+    /// <summary>A change row for a message that stays, now as <paramref name="after"/>.</summary>
+    private TableTransactionAction UpsertChange(QueuePartition partition, string why, IndexEntry after, string? dedupKey = null, DateTimeOffset? dedupUntil = null) =>
+        Add(Upserted(partition, NewChangeSequence(), why, after, dedupKey, dedupUntil));
+
+    /// <summary>The version of a message's next replicated change: its clock, but always past the last one, so versions
+    /// increase per message even when instances' clocks disagree (changes to one message are serialized by its ETags).</summary>
+    private long NextVersion(long previous) => Math.Max(time.GetUtcNow().UtcTicks, previous + 1);
 
     /// <summary>Ready and delayed messages with an expiry have an expiry row; leased ones do not (a lease removes it).</summary>
     private static bool HasExpiryRow(IndexEntry entry) => entry.ExpiresAt is not null && entry.State != IndexState.InFlight;
@@ -50,9 +60,6 @@ public sealed partial class TableMessageStore(TableClient table, TimeProvider ti
         new(TableTransactionActionType.Delete, new TableEntity(PartitionKey(partition), rowKey), etag);
 
     private static TableTransactionAction Add(TableEntity entity) => new(TableTransactionActionType.Add, entity);
-
-    private TableTransactionAction ChangeRow(QueuePartition partition, string operation, string sequence) =>
-        Add(Change(partition, NewChangeSequence(), operation, sequence));
 
     /// <summary>Change rows are ordered by time (for pruning) and unique (a resent transaction conflicts on its own).</summary>
     private string NewChangeSequence() =>

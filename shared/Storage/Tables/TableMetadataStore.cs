@@ -13,6 +13,11 @@ public sealed class TableMetadataStore(TableClient table) : IMetadataStore
     private const string VhostPartition = "vhost";
     private static string QueuePartition(string vhost) => "queue|" + vhost;
 
+    /// <summary>The row that holds a vhost, a queue, or a record of a kind (for mirroring rows to the secondary).</summary>
+    public static (string PartitionKey, string RowKey) VhostRow(string name) => (VhostPartition, name);
+    public static (string PartitionKey, string RowKey) QueueRow(string vhost, string name) => (QueuePartition(vhost), name);
+    public static (string PartitionKey, string RowKey) RecordRow(string kind, string vhost, string key) => (RecordPartition(kind, vhost), key);
+
     public TableMetadataStore(StorageRegion region) : this(region.Metadata) { }
 
     public async Task<bool> CreateVhostAsync(VhostRecord vhost, CancellationToken cancellationToken = default)

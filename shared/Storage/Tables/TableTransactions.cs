@@ -36,8 +36,10 @@ internal static class TableTransactions
         RetryDecision<TItem> retry,
         CancellationToken cancellationToken = default,
         ChunkAction<TItem>? chunkAction = null,
-        ICollection<TItem>? committed = null)
+        ICollection<TItem>? committed = null,
+        Func<string, bool>? mayBeGone = null)
     {
+        mayBeGone ??= MessageRows.MayBeGone;
         var givenUp = new List<(TItem, RequestFailedException)>();
         foreach (var chunk in Chunk(items, actionsOf, reserved: chunkAction is null ? 0 : 1))
         {
@@ -85,6 +87,10 @@ internal static class TableTransactions
                     Commit();
                     break;
                 }
+                catch (RequestFailedException missing) when (missing.ErrorCode == "TableNotFound")
+                {
+                    throw StorageErrors.Translate(missing, cancellationToken)!;
+                }
                 catch (TableTransactionFailedException failed) when (failed.FailedTransactionActionIndex is int index && index < actions.Count)
                 {
                     if (index == 0 && failed.Status == 409 && marker is not null && await CommittedAsync(table, actions[0], marker, cancellationToken))
@@ -97,7 +103,7 @@ internal static class TableTransactions
                         await chunkAction!.FailedAsync(failed, cancellationToken);
                         continue;
                     }
-                    if (failed.Status == 404 && actions[index].ActionType == TableTransactionActionType.Delete && MessageRows.MayBeGone(actions[index].Entity.RowKey))
+                    if (failed.Status == 404 && actions[index].ActionType == TableTransactionActionType.Delete && mayBeGone(actions[index].Entity.RowKey))
                     {
                         // A secondary row (expiry index, lease alias) that is not there needs no deleting: go on without it.
                         gone.Add(KeyOf(actions[index]));
@@ -116,7 +122,7 @@ internal static class TableTransactions
                     // No index reported: find the culprit by submitting items alone.
                     foreach (var item in pending)
                     {
-                        givenUp.AddRange(await SubmitAsync(table, [item], actionsOf, retry, cancellationToken, chunkAction, committed));
+                        givenUp.AddRange(await SubmitAsync(table, [item], actionsOf, retry, cancellationToken, chunkAction, committed, mayBeGone));
                     }
                     break;
                 }
@@ -137,6 +143,7 @@ internal static class TableTransactions
 
                 void Commit()
                 {
+                    ChangeCapture.Committed(actions);
                     if (committed is not null) foreach (var item in pending) committed.Add(item);
                     pending.Clear();
                 }

@@ -20,7 +20,9 @@ public sealed class AutoAckTests(AzuriteRegionsFixture regions) : IClassFixture<
         counter.Reset();
         var taken = await engine.ReceiveAsync(queue, maxMessages: 3, ackMode: AckMode.Auto);
 
-        Assert.Equal(2, counter.Count);
+        // The ready query and the transaction that removes them; the queue is sync, so one more transaction writes their
+        // tombstones to the secondary before the answer (no read there: the tombstones name the rows to delete).
+        Assert.Equal(3, counter.Count);
         Assert.Equal(["m0", "m1", "m2"], taken.Select(m => m.Body).ToList());
         Assert.All(taken, m => Assert.Null(m.Receipt));
         Assert.All(taken, m => Assert.Null(m.VisibleUntil));

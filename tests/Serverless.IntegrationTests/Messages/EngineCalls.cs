@@ -41,6 +41,8 @@ internal static class EngineCalls
 
     public static string NewQueueName(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
 
-    /// <summary>Definitions cached for the whole test, so counted requests are the operation's alone.</summary>
-    public static readonly KeyValuePair<string, string?>[] LongCache = [new("Engine:DefinitionCacheTtl", "00:01:00")];
+    /// <summary>Definitions cached for the whole test and shipped change rows deleted only when the test flushes them, so
+    /// counted requests are the operation's alone.</summary>
+    public static readonly KeyValuePair<string, string?>[] LongCache =
+        [new("Engine:DefinitionCacheTtl", "00:01:00"), new("Replication:CleanOutboxEvery", "01:00:00")];
 }

@@ -1,5 +1,6 @@
 using Serverless.Messages;
 using Serverless.Queues;
+using Serverless.IntegrationTests.Messages;
 using Serverless.Testing;
 
 namespace Serverless.IntegrationTests.Storage;
@@ -8,10 +9,10 @@ namespace Serverless.IntegrationTests.Storage;
 public sealed class PublishCostTests(AzuriteRegionsFixture regions) : IClassFixture<AzuriteRegionsFixture>
 {
     [Fact]
-    public async Task Publishing_100_messages_costs_two_transactions_without_client_ids_and_three_with_their_dedup_rows()
+    public async Task Publishing_100_messages_to_a_sync_queue_costs_five_transactions_without_client_ids_and_eight_with_their_dedup_rows()
     {
         var counter = new CountingPolicy();
-        await using var engine = await EngineHost.StartAsync(regions, [new("Engine:DefinitionCacheTtl", "00:01:00")], counter);
+        await using var engine = await EngineHost.StartAsync(regions, EngineCalls.LongCache, counter);
         await engine.Get<QueueService>().DeclareAsync("default", "costs", QueueArguments.None);
         var publisher = engine.Get<Publisher>();
         await publisher.PublishToQueueAsync("default", "costs", [new PublishMessage { Body = "warm-up" }]);
@@ -24,8 +25,11 @@ public sealed class PublishCostTests(AzuriteRegionsFixture regions) : IClassFixt
         var withIds = counter.Count;
 
         Assert.All(anonymous.Results.Concat(identified.Results), r => Assert.Equal(PublishStatus.Enqueued, r.Status));
-        Assert.Equal(2, withoutIds); // one row per small message, and the shard's head check: 99 messages per transaction
-        Assert.Equal(3, withIds); // + dedup row: 49 per transaction
+        // Primary: a small message's index row and its change row, and the shard's head check: 49 messages per transaction
+        // (3 for 100); the secondary (the queue is sync): its anchor and index row, 50 per transaction (2).
+        Assert.Equal(3 + 2, withoutIds);
+        // + a dedup row each: 33 per transaction in both regions (4 + 4).
+        Assert.Equal(4 + 4, withIds);
         var again = await publisher.PublishToQueueAsync("default", "costs", [new PublishMessage { Body = "m0", MessageId = "id-0" }]);
         Assert.Equal(PublishStatus.Duplicate, again.Results.Single().Status);
     }

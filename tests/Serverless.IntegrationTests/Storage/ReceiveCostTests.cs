@@ -1,5 +1,6 @@
 using Serverless.Messages;
 using Serverless.Queues;
+using Serverless.IntegrationTests.Messages;
 using Serverless.Testing;
 
 namespace Serverless.IntegrationTests.Storage;
@@ -13,7 +14,7 @@ public sealed class ReceiveCostTests(AzuriteRegionsFixture regions) : IClassFixt
     {
         var counter = new CountingPolicy();
         // Definitions stay cached for the whole test, so the count is the receive path's alone.
-        await using var engine = await EngineHost.StartAsync(regions, [new("Engine:DefinitionCacheTtl", "00:01:00")], counter);
+        await using var engine = await EngineHost.StartAsync(regions, EngineCalls.LongCache, counter);
         var queues = engine.Get<QueueService>();
         var publisher = engine.Get<Publisher>();
         var receiver = engine.Get<Receiver>();
@@ -43,7 +44,7 @@ public sealed class ReceiveCostTests(AzuriteRegionsFixture regions) : IClassFixt
     public async Task Receive_reads_the_message_row_only_of_messages_too_large_to_ride_in_their_ready_row()
     {
         var counter = new CountingPolicy();
-        await using var engine = await EngineHost.StartAsync(regions, [new("Engine:DefinitionCacheTtl", "00:01:00")], counter);
+        await using var engine = await EngineHost.StartAsync(regions, EngineCalls.LongCache, counter);
         var queues = engine.Get<QueueService>();
         var publisher = engine.Get<Publisher>();
         var receiver = engine.Get<Receiver>();

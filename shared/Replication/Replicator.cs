@@ -1,0 +1,187 @@
+using System.Collections.Concurrent;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Serverless.Errors;
+using Serverless.Messages;
+using Serverless.Queues;
+using Serverless.Storage;
+using Serverless.Storage.Tables;
+
+namespace Serverless.Replication;
+
+/// <summary>Moves every message change to the secondary region. The store writes a change row (the outbox) in the same
+/// transaction as each change; then
+/// <list type="bullet">
+/// <item>a <c>sync</c> queue's request applies its own changes to the secondary before it answers (confirmed only when
+/// both regions have them), retrying within the grace period; the rows it shipped are deleted in bulk a moment later;</item>
+/// <item>an <c>async</c> queue's request answers at once and wakes <c>ReplicateChanges</c>, which ships the partition's
+/// outbox in order;</item>
+/// <item>the <c>SweepReplication</c> timer ships what a lost wake-up or a crash left, and, while the secondary is not
+/// synchronized, catches it up: metadata compared and copied, a full copy of a region that came back empty, every
+/// outbox shipped, then marked synchronized.</item>
+/// </list></summary>
+public sealed class Replicator(
+    TableOutbox outbox,
+    TableReplicaStore replica,
+    TableMetadataMirror metadataMirror,
+    TableReplicaRepair repair,
+    ReplicationState state,
+    ReplicationLag lag,
+    OutboxCleaner cleaner,
+    MetadataMirrorState metadataState,
+    ReplicationWakeUps wakeUps,
+    QueueDirectory directory,
+    TimeProvider time,
+    IOptions<ReplicationOptions> options,
+    ILogger<Replicator> logger)
+{
+    private const int ShipBatch = 200, MaxShipRounds = 50;
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(100), LongestRetry = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan MaintainEvery = TimeSpan.FromMinutes(1);
+
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> shipping = new();
+    private DateTimeOffset lastMaintenance = DateTimeOffset.MinValue;
+
+    /// <summary>After a store call committed (its rows in <paramref name="capture"/>): a sync queue's changes are applied
+    /// to the secondary now, an async queue's shipper is woken.</summary>
+    /// <exception cref="UnavailableException">Sync: the secondary did not take the changes, and its grace period is not
+    /// over (they stay in the outbox; the change is stored in the primary but not confirmed).</exception>
+    public async Task CommittedAsync(QueuePartition partition, ChangeCapture capture, CancellationToken cancellationToken = default)
+    {
+        var rows = capture.Rows;
+        var changes = rows.Where(r => r.RowKey.StartsWith(MessageRows.ChangeFrom, StringComparison.Ordinal)).ToList();
+        if (changes.Count == 0) return;
+        var partitionKey = changes[0].PartitionKey;
+        if (partition.Replication == ReplicationMode.Async)
+        {
+            wakeUps.Signal(partitionKey);
+            return;
+        }
+        if (!(await state.GetAsync(cancellationToken)).Synchronized) return; // the outbox keeps them for the catch-up
+        var bodies = rows.Where(r => r.RowKey.StartsWith("m:", StringComparison.Ordinal)).OfType<TableEntity>().ToDictionary(b => b.RowKey[2..]);
+        for (var wait = FirstRetry; ; wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, LongestRetry.Ticks)))
+        {
+            try
+            {
+                await replica.ApplyAsync(partitionKey, changes, bodies, cancellationToken);
+                state.Reached();
+                cleaner.Shipped(partitionKey, changes.Select(c => c.RowKey));
+                return;
+            }
+            catch (UnavailableException unavailable)
+            {
+                if (state.Failed())
+                {
+                    await state.MarkNotSynchronizedAsync($"it did not answer for {options.Value.SyncGraceSeconds} s ({unavailable.Message})", cancellationToken);
+                    return;
+                }
+                if (!(await state.GetAsync(cancellationToken)).Synchronized) return; // another instance gave up waiting
+                try
+                {
+                    await Task.Delay(wait, time, cancellationToken);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    throw new UnavailableException("The secondary region did not confirm the change in time; it is stored in the primary and not confirmed.", TimeSpan.FromSeconds(1), unavailable);
+                }
+            }
+        }
+    }
+
+    /// <summary>Ships a partition's outbox in order until it is empty (or a round limit); one shipper per partition per
+    /// instance (another instance shipping too only repeats idempotent work). Returns how many changes it shipped.</summary>
+    public async Task<int> ShipAsync(string partitionKey, CancellationToken cancellationToken = default)
+    {
+        var gate = shipping.GetOrAdd(partitionKey, _ => new SemaphoreSlim(1, 1));
+        if (!await gate.WaitAsync(0, cancellationToken)) return 0;
+        try
+        {
+            var shipped = 0;
+            for (var round = 0; round < MaxShipRounds; round++)
+            {
+                var batch = await outbox.ReadAsync(partitionKey, ShipBatch, cancellationToken);
+                if (batch.Changes.Count == 0) break;
+                await replica.ApplyAsync(partitionKey, batch.Changes, batch.Bodies, cancellationToken);
+                state.Reached();
+                await outbox.DeleteAsync(partitionKey, batch.Changes.Select(c => c.RowKey).ToList(), cancellationToken);
+                shipped += batch.Changes.Count;
+                if (batch.Changes.Count < ShipBatch) break;
+            }
+            await lag.MeasureAsync(partitionKey, 1, cancellationToken);
+            return shipped;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>The timer's pass: catch up a secondary that is not synchronized; otherwise ship what requests left (async
+    /// partitions with anything in their outbox, sync ones with changes older than the sweep delay) and, once a minute,
+    /// collect the secondary's old tombstones and compare metadata.</summary>
+    public async Task<ReplicationSweep> SweepAsync(CancellationToken cancellationToken = default)
+    {
+        if (!(await state.GetAsync(cancellationToken)).Synchronized) return await CatchUpAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        var maintain = now - lastMaintenance >= MaintainEvery;
+        if (maintain) lastMaintenance = now;
+        var shipped = 0;
+        try
+        {
+            if (metadataState.TakeDirty() | maintain) await metadataMirror.SyncAllAsync(cancellationToken);
+            foreach (var partition in (await directory.AllQueuesAsync(cancellationToken)).SelectMany(q => q.Partitions))
+            {
+                var partitionKey = MessageRows.PartitionKey(partition);
+                var pending = await lag.MeasureAsync(partitionKey, 1, cancellationToken);
+                var ship = pending.OldestAt is { } oldest
+                    && (partition.Replication == ReplicationMode.Async || now - oldest >= TimeSpan.FromSeconds(options.Value.SweepAfterSeconds));
+                if (ship) shipped += await ShipAsync(partitionKey, cancellationToken);
+                if (maintain) await replica.MaintainAsync(partitionKey, cancellationToken);
+            }
+        }
+        catch (UnavailableException unavailable)
+        {
+            metadataState.Dirty();
+            if (state.Failed()) await state.MarkNotSynchronizedAsync($"it did not answer for {options.Value.SyncGraceSeconds} s ({unavailable.Message})", cancellationToken);
+            return new ReplicationSweep(shipped, CaughtUp: false, unavailable.Message);
+        }
+        return new ReplicationSweep(shipped, CaughtUp: false, null);
+    }
+
+    /// <summary>Brings a secondary that was away up to date: metadata first (queues must exist there before their
+    /// messages), a full copy when it came back empty, then every outbox; marked synchronized only when all of that
+    /// went through.</summary>
+    private async Task<ReplicationSweep> CatchUpAsync(CancellationToken cancellationToken)
+    {
+        var shipped = 0;
+        try
+        {
+            await metadataMirror.SyncAllAsync(cancellationToken);
+            var partitions = (await directory.AllQueuesAsync(cancellationToken)).SelectMany(q => q.Partitions).ToList();
+            await repair.EnsureCopiedAsync(partitions, cancellationToken);
+            foreach (var partition in partitions)
+            {
+                var partitionKey = MessageRows.PartitionKey(partition);
+                int round;
+                do
+                {
+                    round = await ShipAsync(partitionKey, cancellationToken);
+                    shipped += round;
+                }
+                while (round > 0);
+            }
+            state.Reached();
+            await state.MarkSynchronizedAsync(cancellationToken);
+            logger.LogInformation("Caught up the secondary region: {Shipped} changes shipped.", shipped);
+            return new ReplicationSweep(shipped, CaughtUp: true, null);
+        }
+        catch (UnavailableException unavailable)
+        {
+            return new ReplicationSweep(shipped, CaughtUp: false, unavailable.Message);
+        }
+    }
+}
+
+/// <summary>What a sweep did: changes shipped, whether it caught the secondary up, and why it stopped short.</summary>
+public sealed record ReplicationSweep(int Shipped, bool CaughtUp, string? Problem);

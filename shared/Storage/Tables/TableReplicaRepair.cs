@@ -1,0 +1,97 @@
+using Azure;
+using Azure.Data.Tables;
+using Serverless.Messages;
+using static Serverless.Storage.Tables.MessageRows;
+
+namespace Serverless.Storage.Tables;
+
+/// <summary>A full copy of the message partitions into a secondary region that came back empty (or whose contents are
+/// unknown): every live message of the primary is applied there as its current state, anything the secondary holds that
+/// the primary does not is deleted, and every partition gets its head row. A marker row in the secondary's
+/// <c>Messages</c> table says the copy was made; a region that loses its data loses the marker with it.</summary>
+public sealed class TableReplicaRepair(TableClient primary, TableClient secondary, TableReplicaStore replica, TimeProvider time)
+{
+    private const string MarkerPartition = "~region", MarkerRow = "copied";
+    private static readonly string[] Columns = [.. IndexWithContentColumns];
+
+    /// <summary>Copies everything when the secondary has no marker, else only makes sure each partition has its head row.</summary>
+    public async Task EnsureCopiedAsync(IReadOnlyList<QueuePartition> partitions, CancellationToken cancellationToken = default)
+    {
+        var marked = (await StorageErrors.TranslateAsync(() => secondary.GetEntityIfExistsAsync<TableEntity>(MarkerPartition, MarkerRow, cancellationToken: cancellationToken), cancellationToken)).HasValue;
+        foreach (var partition in partitions)
+        {
+            await EnsureHeadAsync(partition, cancellationToken);
+            if (!marked) await CopyPartitionAsync(partition, cancellationToken);
+        }
+        if (!marked)
+        {
+            await StorageErrors.TranslateAsync(() => secondary.UpsertEntityAsync(new TableEntity(MarkerPartition, MarkerRow) { ["At"] = time.GetUtcNow() }, TableUpdateMode.Replace, cancellationToken), cancellationToken);
+        }
+    }
+
+    /// <summary>The secondary's head row of a partition (without a count: a promoted region counts its limited shards anew).</summary>
+    public async Task EnsureHeadAsync(QueuePartition partition, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await StorageErrors.TranslateAsync(() => secondary.AddEntityAsync(new TableEntity(PartitionKey(partition), HeadKey) { ["Count"] = 0L, ["Bytes"] = 0L, ["Complete"] = true }, cancellationToken), cancellationToken);
+        }
+        catch (StorageFailureException exists) when (exists.InnerException is RequestFailedException { Status: 409 })
+        {
+        }
+    }
+
+    /// <summary>Applies every live message of the primary partition (a leased one as ready: leases are not replicated) and
+    /// deletes from the secondary what the primary no longer has.</summary>
+    public async Task CopyPartitionAsync(QueuePartition partition, CancellationToken cancellationToken = default)
+    {
+        var partitionKey = PartitionKey(partition);
+        var index = await QueryAsync(primary, RangeFilter(partition, ReadyFrom, ReadyTo) + " or " + RangeFilter(partition, InvisibleFrom, InvisibleTo), Columns, cancellationToken);
+        var dedup = (await QueryAsync(primary, RangeFilter(partition, DedupFrom, DedupTo), ["RowKey", "Seq", "ExpiresAt"], cancellationToken))
+            .Where(d => d.GetString("Seq") is not null).GroupBy(d => d.GetString("Seq")).ToDictionary(g => g.Key, g => g.First());
+        var live = new HashSet<string>();
+        var changes = new List<ITableEntity>();
+        var bodies = new Dictionary<string, TableEntity>();
+        foreach (var row in index)
+        {
+            var entry = ToIndexEntry(row);
+            live.Add(entry.Sequence);
+            var key = entry.State == IndexState.InFlight ? ReadyKey(entry.PriorityRank, entry.Sequence) : entry.Key;
+            dedup.TryGetValue(entry.Sequence, out var dedupRow);
+            var change = Upserted(partition, "copy", "copy", entry with { Key = key, Version = Math.Max(1, entry.Version), ReplicaKeys = [key] },
+                dedupRow?.RowKey, dedupRow is null ? null : Time(dedupRow, "ExpiresAt"));
+            changes.Add(change);
+            if (entry.BodyRow
+                && (await StorageErrors.TranslateAsync(() => primary.GetEntityIfExistsAsync<TableEntity>(partitionKey, BodyKey(entry.Sequence), cancellationToken: cancellationToken), cancellationToken)) is { HasValue: true } body)
+            {
+                bodies[entry.Sequence] = body.Value!;
+            }
+        }
+        foreach (var chunk in changes.Chunk(200)) await replica.ApplyAsync(partitionKey, chunk, bodies, cancellationToken);
+        var anchors = await QueryAsync(secondary, TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey} and RowKey ge 'i:' and RowKey lt 'i;'"), ["RowKey", "Ver", "Gone", "Key", "BodyRow", "ExpiresAt"], cancellationToken);
+        var extras = anchors.Where(a => a.GetBoolean("Gone") != true && !live.Contains(a.RowKey[2..]))
+            .Select(a => (ITableEntity)Removed(partition, "copy", "copy", ExtraOf(a), (a.GetInt64("Ver") ?? 0) + 1)).ToList();
+        foreach (var chunk in extras.Chunk(200)) await replica.ApplyAsync(partitionKey, chunk, bodies, cancellationToken);
+    }
+
+    /// <summary>What the secondary's anchor says of a message the primary does not have: where its rows are.</summary>
+    private static IndexEntry ExtraOf(TableEntity anchor) => new()
+    {
+        Key = anchor.GetString("Key") ?? "",
+        ETag = "*",
+        Sequence = anchor.RowKey[2..],
+        MessageId = "",
+        State = IndexState.Ready,
+        BodyRow = anchor.GetBoolean("BodyRow") == true,
+        ExpiresAt = Time(anchor, "ExpiresAt"),
+        ReplicaKeys = anchor.GetString("Key") is { } key ? [key] : [],
+    };
+
+    private static async Task<List<TableEntity>> QueryAsync(TableClient table, string filter, string[] select, CancellationToken cancellationToken) =>
+        await StorageErrors.TranslateAsync(async () =>
+        {
+            var rows = new List<TableEntity>();
+            await foreach (var row in table.QueryAsync<TableEntity>(filter, 1000, select, cancellationToken)) rows.Add(row);
+            return rows;
+        }, cancellationToken);
+}
