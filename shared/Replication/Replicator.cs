@@ -32,6 +32,7 @@ public sealed class Replicator(
     MetadataMirrorState metadataState,
     ReplicationWakeUps wakeUps,
     QueueDirectory directory,
+    Hosting.EngineRegions regions,
     TimeProvider time,
     IOptions<ReplicationOptions> options,
     ILogger<Replicator> logger)
@@ -157,6 +158,8 @@ public sealed class Replicator(
         var shipped = 0;
         try
         {
+            // A region that came back empty has no tables: they are made first (creating existing ones is harmless).
+            await regions.Secondary.EnsureCreatedAsync(cancellationToken);
             await metadataMirror.SyncAllAsync(cancellationToken);
             var partitions = (await directory.AllQueuesAsync(cancellationToken)).SelectMany(q => q.Partitions).ToList();
             await repair.EnsureCopiedAsync(partitions, cancellationToken);
