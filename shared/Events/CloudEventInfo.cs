@@ -1,4 +1,4 @@
-using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
 namespace Serverless.Events;
@@ -13,7 +13,7 @@ public sealed record CloudEventInfo(
     [property: JsonPropertyName("subject")] string Subject,
     [property: JsonPropertyName("time")] DateTimeOffset Time,
     [property: JsonPropertyName("datacontenttype")] string DataContentType,
-    [property: JsonPropertyName("data")] JsonElement Data)
+    [property: JsonPropertyName("data")] JsonObject Data)
 {
     public const string Version = "1.0";
     public const string JsonContentType = "application/json";
@@ -22,5 +22,5 @@ public sealed record CloudEventInfo(
     public const string ServiceSource = "/serverless";
 
     public static CloudEventInfo From(DomainEvent domainEvent) =>
-        new(Version, domainEvent.Id, ServiceSource, domainEvent.Type, domainEvent.Subject, domainEvent.Time, JsonContentType, domainEvent.Data);
+        new(Version, domainEvent.Id, ServiceSource, domainEvent.Type, domainEvent.Subject, domainEvent.Time, JsonContentType, JsonObject.Create(domainEvent.Data)!);
 }

@@ -73,18 +73,18 @@ internal sealed class EventLane : IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>Abandons what is queued and waits for the reader to end. Safe to call more than once.</summary>
     public async ValueTask DisposeAsync()
     {
-        channel.Writer.TryComplete();
-        await stopping.CancelAsync();
+        Dispose();
         await loop;
-        stopping.Dispose();
     }
 
-    /// <summary>Abandons what is queued without waiting for the reader to end.</summary>
+    /// <summary>Abandons what is queued without waiting for the reader to end. Safe to call more than once.</summary>
     public void Dispose()
     {
         channel.Writer.TryComplete();
+        // Not disposed: the reader may still look at its token. It holds no timer, so nothing leaks.
         stopping.Cancel();
     }
 

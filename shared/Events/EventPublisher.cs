@@ -63,11 +63,12 @@ public sealed class EventPublisher : IEventPublisher, IHostedService, IAsyncDisp
         if (Volatile.Read(ref writtenSinceTrim) > 0 && !cancellationToken.IsCancellationRequested) await TrimAsync(cancellationToken);
     }
 
+    /// <summary>Abandons what is still queued (a host stop delivers it first). The container calls this once per
+    /// registration of the one instance, so it is safe to repeat.</summary>
     public async ValueTask DisposeAsync()
     {
         await table.DisposeAsync();
         if (eventGrid is not null) await eventGrid.DisposeAsync();
-        trimming.Dispose();
     }
 
     /// <summary>For a container disposed synchronously: abandons what is queued without waiting.</summary>
