@@ -16,14 +16,7 @@ public static class EventsQuery
                 ? parsed
                 : throw InvalidRequestException.For("since", "must be an RFC 3339 time with an offset, e.g. 2026-11-23T14:21:11.573Z");
         }
-        int? limit = null;
-        if (query["limit"].ToString() is { Length: > 0 } rawLimit)
-        {
-            limit = int.TryParse(rawLimit, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed)
-                ? parsed
-                : throw InvalidRequestException.For("limit", $"must be an integer 1-{EventPublisher.Retained}");
-        }
-        return new EventsRequest { Since = since, Limit = limit };
+        return new EventsRequest { Since = since, Limit = query.QueryInteger("limit", $"must be an integer 1-{EventPublisher.Retained}") };
     }
 
     // RFC 3339's date-time: full date, 'T', full time, and a 'Z' or numeric offset (no local times, no bare dates).
