@@ -9,6 +9,9 @@ namespace Serverless.Events;
 /// are off: the publisher's lane retries whole batches, so a topic that is down costs a bounded number of attempts.</summary>
 internal sealed class EventGridSender(EventGridPublisherClient client)
 {
+    /// <summary>Events per request: with <see cref="DomainEvent.MaxDataLength"/>, below Event Grid's 1 MB per request.</summary>
+    public const int MaxBatch = 100;
+
     /// <summary>How long one attempt may take before it counts as failed.</summary>
     public static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(10);
 

@@ -106,6 +106,12 @@ internal sealed class EventLane : IAsyncDisposable, IDisposable
             var abandoned = batch.Count + channel.Reader.Count;
             if (abandoned > 0) logger.LogWarning("{Lane}: stopped with {Count} events not delivered.", name, abandoned);
         }
+        catch (Exception unexpected)
+        {
+            // A defect: stop taking events (later ones are reported as not delivered) rather than queue them for nobody.
+            channel.Writer.TryComplete();
+            logger.LogCritical(unexpected, "{Lane}: the writer failed; events from now on are not delivered.", name);
+        }
         finally
         {
             SettleAll();

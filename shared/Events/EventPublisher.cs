@@ -36,7 +36,7 @@ public sealed class EventPublisher : IEventPublisher, IHostedService, IAsyncDisp
         table = new EventLane("Events table", Capacity, IEventStore.MaxAppend, WriteAsync, logger);
         if (EventGridSender.Create(options.Value) is { } sender)
         {
-            eventGrid = new EventLane("Event Grid", Capacity, batchSize: 100, sender.SendAsync, logger);
+            eventGrid = new EventLane("Event Grid", Capacity, EventGridSender.MaxBatch, sender.SendAsync, logger);
         }
     }
 

@@ -22,7 +22,7 @@ public sealed class PublishPackageTests : IAsyncLifetime
 
         var functions = JsonNode.Parse(Read("functions.metadata"))!.AsArray();
         var triggers = functions.Select(f => f!["bindings"]!.AsArray().First(b => b!["direction"]!.GetValue<string>() == "In")!["type"]!.GetValue<string>()).ToList();
-        Assert.Equal(30, triggers.Count(t => t == "httpTrigger"));
+        Assert.Equal(31, triggers.Count(t => t == "httpTrigger"));
         Assert.Equal(5, triggers.Count(t => t == "timerTrigger"));
         Assert.All(functions, f => Assert.Equal("dotnet-isolated", f!["language"]!.GetValue<string>()));
 
