@@ -1,4 +1,3 @@
-using System.Globalization;
 using Serverless.Errors;
 using Serverless.Messages;
 
@@ -16,11 +15,6 @@ public static class PeekQuery
                 ? parsed
                 : throw InvalidRequestException.For("state", "must be ready, inFlight, delayed or deadLettered");
         }
-        int? limit = null;
-        if (query["limit"].ToString() is { Length: > 0 } rawLimit)
-        {
-            limit = int.TryParse(rawLimit, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : throw InvalidRequestException.For("limit", "must be an integer 1-100");
-        }
-        return new PeekRequest { State = state, Limit = limit };
+        return new PeekRequest { State = state, Limit = query.QueryInteger("limit", "must be an integer 1-100") };
     }
 }

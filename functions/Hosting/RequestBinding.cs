@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using FluentValidation;
 using Serverless.Errors;
@@ -51,6 +52,13 @@ public static class RequestBinding
         if (raw.Length == 0) return false;
         return bool.TryParse(raw, out var flag) ? flag : throw InvalidRequestException.For(name, "must be true or false");
     }
+
+    /// <summary>A non-negative integer query parameter, null when absent or empty, else a 400 naming it with
+    /// <paramref name="problem"/>. Bounds are the request validator's.</summary>
+    public static int? QueryInteger(this IQueryCollection query, string name, string problem) =>
+        query[name].ToString() is { Length: > 0 } raw
+            ? int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : throw InvalidRequestException.For(name, problem)
+            : null;
 
     /// <summary>A query parameter, or null when absent or empty.</summary>
     public static string? QueryValue(this HttpRequest request, string name) =>

@@ -174,6 +174,7 @@ public static class OpenApiDocumentGenerator
     private static JsonObject QuerySchema(QueryParameterAttribute query)
     {
         if (query.Type == typeof(bool)) return new JsonObject { ["type"] = "boolean" };
+        if (query.Type == typeof(DateTimeOffset)) return new JsonObject { ["type"] = "string", ["format"] = "date-time" };
         if (query.Type == typeof(int))
         {
             var schema = new JsonObject { ["type"] = "integer" };

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Serverless.Auth;
+using Serverless.Events;
 using Serverless.Messages;
 using Serverless.Policies;
 using Serverless.Queues;
@@ -59,6 +60,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<BindingService>();
         services.AddSingleton<PolicyService>();
         services.AddSingleton<Redriver>();
+        services.AddEvents();
         services.AddValidatorsFromAssemblyContaining<PublishRequestValidator>(ServiceLifetime.Singleton);
         services.AddHostedService<EngineInitializer>();
         return services;

@@ -13,7 +13,7 @@ namespace Serverless.Queues;
 /// into them), checks its conditions, and either puts the fences back (refused) or removes the queue and leaves the
 /// incarnation to be collected. Each step is recorded on the queue first, so an interrupted delete is finished or
 /// rolled back later, never left half done.</summary>
-public sealed class QueueService(IMetadataStore metadata, IMessageStore messages, QueueDirectory directory, VhostCatalogs catalogs, MessageMover mover, Replication.ReplicationState replication, Replication.ReplicationLag lag, TimeProvider time, ILogger<QueueService> logger)
+public sealed class QueueService(IMetadataStore metadata, IMessageStore messages, QueueDirectory directory, VhostCatalogs catalogs, MessageMover mover, Replication.ReplicationState replication, Replication.ReplicationLag lag, TimeProvider time, ILogger<QueueService> logger, Events.IEventPublisher events)
 {
     /// <summary>A delete still marked after this long was interrupted (requests end long before): the collector resolves it.</summary>
     public static readonly TimeSpan InterruptedDeleteAge = TimeSpan.FromMinutes(1);
@@ -28,6 +28,7 @@ public sealed class QueueService(IMetadataStore metadata, IMessageStore messages
         QueueNameRules.EnsureDeclarable(queue);
         await directory.EnsureVhostAsync(vhost, cancellationToken);
         var (record, created) = await metadata.CreateQueueAsync(new QueueRecord(vhost, queue, arguments, time.GetUtcNow()) { Incarnation = NewIncarnation() }, cancellationToken);
+        if (created) await events.PublishAsync(QueueEvents.Created(record), cancellationToken);
         if (!created && record.Deleting is not null)
         {
             // A delete of this name is under way or was interrupted: settle it, then declare again.
@@ -181,6 +182,7 @@ public sealed class QueueService(IMetadataStore metadata, IMessageStore messages
         var dead = new DeadIncarnation(record.Vhost, record.Name, record.Incarnation, now);
         await metadata.PutRecordAsync(GraveyardKind, GraveyardScope, GraveyardKey(dead), dead, cancellationToken);
         await metadata.DeleteQueueAsync(record, cancellationToken);
+        await events.PublishAsync(QueueEvents.Deleted(record, now), cancellationToken);
         // A deleted queue takes its bindings with it (RabbitMQ).
         foreach (var binding in (await catalogs.GetAsync(record.Vhost, cancellationToken)).Bindings.Where(b => b.DestinationType == DestinationType.Queue && b.Destination == record.Name))
         {

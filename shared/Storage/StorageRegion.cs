@@ -8,7 +8,8 @@ public sealed class StorageRegion(string name, TableServiceClient tables, QueueS
 {
     public const string MetadataTable = "Metadata";
     public const string MessagesTable = "Messages";
-    public static IReadOnlyList<string> TableNames { get; } = [MetadataTable, MessagesTable];
+    public const string EventsTable = "Events";
+    public static IReadOnlyList<string> TableNames { get; } = [MetadataTable, MessagesTable, EventsTable];
 
     public string Name { get; } = name;
     public TableServiceClient Tables { get; } = tables;
@@ -16,6 +17,7 @@ public sealed class StorageRegion(string name, TableServiceClient tables, QueueS
 
     public TableClient Metadata { get; } = tables.GetTableClient(MetadataTable);
     public TableClient Messages { get; } = tables.GetTableClient(MessagesTable);
+    public TableClient Events { get; } = tables.GetTableClient(EventsTable);
 
     /// <summary>Creates the tables this service uses; safe to call on every start.</summary>
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)

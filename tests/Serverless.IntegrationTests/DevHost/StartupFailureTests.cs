@@ -66,6 +66,19 @@ public sealed class StartupFailureTests : IDisposable
         Assert.DoesNotContain(output, l => l.Contains("AuthOptions", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_bad_event_grid_endpoint_is_refused_naming_its_configuration_key_and_not_the_topic_key()
+    {
+        const string topicKey = "do-not-print-this-topic-key";
+        var (exitCode, output) = await RunDevHostAsync("--urls", $"http://127.0.0.1:{Serverless.DevHost.Local.FreePort.Next()}",
+            "--Regions:Secondary:Name=unused-too", "--Regions:Secondary:ConnectionString=UseDevelopmentStorage=true", "--Auth:AdminKey=a-long-enough-admin-key",
+            "--EventGrid:TopicEndpoint=topic.westeurope-1.eventgrid.azure.net/api/events", $"--EventGrid:TopicKey={topicKey}");
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Single(output, l => l.Contains("EventGrid:TopicEndpoint must be an absolute http(s) URI", StringComparison.Ordinal));
+        Assert.DoesNotContain(output, l => l.Contains(topicKey, StringComparison.Ordinal));
+    }
+
     private async Task<(int ExitCode, IReadOnlyList<string> Output)> RunDevHostAsync(params string[] arguments)
     {
         var devHost = typeof(ServiceProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()

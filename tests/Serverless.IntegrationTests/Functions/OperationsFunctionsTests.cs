@@ -131,6 +131,7 @@ public sealed class OperationsFunctionsTests(ServiceFixture fixture) : IDisposab
             ("post", "/api/v1/vhosts/{vhost}/queues/{queue}/nack"),
             ("post", "/api/v1/vhosts/{vhost}/queues/{queue}/extend"),
             ("get", "/api/v1/vhosts/{vhost}/queues/{queue}/messages"),
+            ("get", "/api/v1/events"),
             ("get", "/api/health"),
             ("get", "/api/openapi/v1.json"),
         ];
