@@ -9,12 +9,21 @@ public static class UnixSignals
 {
     private const int SigKill = 9;
     private const int SigTerm = 15;
+    private const int SigCont = 18;
+    private const int SigStop = 19;
 
     /// <summary>Asks the process to stop (SIGTERM). Returns false when no such process could be signalled.</summary>
     public static bool Terminate(int pid) => Send(pid, SigTerm);
 
     /// <summary>Ends the process at once (SIGKILL). Returns false when no such process could be signalled.</summary>
     public static bool Kill(int pid) => Send(pid, SigKill);
+
+    /// <summary>Freezes the process (SIGSTOP): its sockets stay open and unanswered, as a hung region's would.
+    /// Linux only (signal numbers differ elsewhere). Returns false when no such process could be signalled.</summary>
+    public static bool Pause(int pid) => OperatingSystem.IsLinux() ? Send(pid, SigStop) : throw new PlatformNotSupportedException("SIGSTOP is sent on Linux only.");
+
+    /// <summary>Lets a paused process go on (SIGCONT). Linux only.</summary>
+    public static bool Resume(int pid) => OperatingSystem.IsLinux() ? Send(pid, SigCont) : throw new PlatformNotSupportedException("SIGCONT is sent on Linux only.");
 
     private static bool Send(int pid, int signal)
     {

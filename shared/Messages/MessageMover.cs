@@ -13,7 +13,7 @@ namespace Serverless.Messages;
 /// move that the next receive, nack or the <c>ExpireMessages</c> timer completes: never lost, never twice.
 /// Copies enter their queue like a publish: its length limit applies (and may send them on to its own dead-letter
 /// exchange), so a chain of dead-letter queues is followed, to a bounded depth.</summary>
-public sealed class MessageMover(IMessageStore store, QueueDirectory directory, VhostCatalogs catalogs, QueueAppender appender, SequenceGenerator sequences, QueueSignals signals, TimeProvider time, ILogger<MessageMover> logger)
+public sealed class MessageMover(IMessageStore store, QueueDirectory directory, VhostCatalogs catalogs, QueueAppender appender, SequenceGenerator sequences, QueueSignals signals, TimeProvider time, ILogger<MessageMover> logger, Events.IEventPublisher events)
 {
     private const int MovesPerPass = 100;
 
@@ -111,6 +111,7 @@ public sealed class MessageMover(IMessageStore store, QueueDirectory directory, 
             Deaths = Death.Record(content.Deaths, source.Name, reason, now, content.Exchange, content.RoutingKey),
             EnqueuedAt = now,
         };
+        var reached = new List<string>();
         foreach (var queue in Router.Route(catalog, exchange, routingKey, content.Headers))
         {
             if (DeadLetterCycles.IsCycle(copy.Deaths, queue, reason))
@@ -121,16 +122,18 @@ public sealed class MessageMover(IMessageStore store, QueueDirectory directory, 
             }
             if (await directory.FindQueueAsync(source.Vhost, queue, cancellationToken) is { } destination)
             {
-                await AppendCopyAsync(destination, copy, moveKey, depth, cancellationToken);
+                if (await AppendCopyAsync(destination, copy, moveKey, depth, cancellationToken)) reached.Add(queue);
             }
         }
+        await events.PublishAsync(MessageEvents.DeadLettered(source, content.MessageId, reason, exchange, routingKey, reached, now), cancellationToken);
     }
 
     /// <summary>Stores a moved copy (dead-lettered or redriven) as a new message of <paramref name="queue"/>:
     /// delivery count starts again, the message's own expiration is removed (RabbitMQ; the queue's TTL applies), and the
     /// dedup window is keyed on the move so that repeating the move stores one copy. A copy storage did not take
     /// (it failed) keeps the move pending; a destination deleted meanwhile drops it, as RabbitMQ does.</summary>
-    private async Task AppendCopyAsync(QueueDefinition queue, MessageContent content, string moveKey, int depth, CancellationToken cancellationToken)
+    /// <returns>False when the destination was deleted meanwhile and the copy dropped.</returns>
+    private async Task<bool> AppendCopyAsync(QueueDefinition queue, MessageContent content, string moveKey, int depth, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var ttl = queue.Effective.MessageTtlSeconds;
@@ -143,10 +146,12 @@ public sealed class MessageMover(IMessageStore store, QueueDirectory directory, 
         {
             var outcome = await AppendAsync(queue, [message], depth, cancellationToken);
             if (outcome.Failure is { } failure) throw failure;
+            return true;
         }
         catch (NotFoundException)
         {
             logger.LogInformation("Dead-letter target {Queue} was deleted; message {MessageId} is dropped.", queue.Name, content.MessageId);
+            return false;
         }
     }
 }

@@ -64,13 +64,18 @@ public sealed class MirroredMetadataStore(TableMetadataStore primary, TableMetad
     private async Task<T> MirroredAsync<T>((string PartitionKey, string RowKey) row, Func<Task<T>> write, CancellationToken cancellationToken)
     {
         var result = await write();
+        if (mirrorState.Paused)
+        {
+            mirrorState.Dirty();
+            return result;
+        }
         try
         {
             await mirror.CopyRowAsync(row.PartitionKey, row.RowKey, cancellationToken);
         }
         catch (UnavailableException)
         {
-            mirrorState.Dirty();
+            mirrorState.Failed();
         }
         return result;
     }

@@ -8,17 +8,15 @@ namespace Serverless.Replication;
 /// both regions) and read through a short cache. Sync queues wait for the secondary while it is synchronized; once it
 /// has failed for longer than <see cref="ReplicationOptions.SyncGrace"/>, the first instance to see that marks it not
 /// synchronized and sync queues go on with the primary alone; the catch-up marks it synchronized again.</summary>
-public sealed class ReplicationState(IMetadataStore metadata, TimeProvider time, IOptions<ReplicationOptions> options, ILogger<ReplicationState> logger)
+public sealed class ReplicationState(IMetadataStore metadata, Hosting.EngineRegions regions, Events.IEventPublisher events, TimeProvider time, IOptions<ReplicationOptions> options, ILogger<ReplicationState> logger)
 {
     internal const string Kind = "replication", Scope = "*", Key = "secondary";
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan MinimumAttempt = TimeSpan.FromMilliseconds(250);
 
     private readonly Lock gate = new();
     private (SecondaryStanding Status, DateTimeOffset Until)? cached;
     private DateTimeOffset? failingSince;
-
-    /// <summary>Raised once when this instance marks the secondary not synchronized, and when it marks it synchronized again.</summary>
-    public event Func<SecondaryStanding, Task>? Changed;
 
     public async Task<SecondaryStanding> GetAsync(CancellationToken cancellationToken = default)
     {
@@ -38,15 +36,28 @@ public sealed class ReplicationState(IMetadataStore metadata, TimeProvider time,
         lock (gate) failingSince = null;
     }
 
-    /// <summary>The secondary did not answer; true once it has not answered for longer than the grace period.</summary>
-    public bool Failed()
+    /// <summary>An attempt begun at <paramref name="attemptStarted"/> failed; true once the secondary has not answered
+    /// for longer than the grace period (counted from the first failing attempt's start, so a hung request's own
+    /// timeout is inside the grace, not added to it).</summary>
+    public bool Failed(DateTimeOffset attemptStarted)
     {
         var now = time.GetUtcNow();
         lock (gate)
         {
-            failingSince ??= now;
+            failingSince ??= attemptStarted;
             return now - failingSince.Value >= options.Value.SyncGrace;
         }
+    }
+
+    /// <summary>How long an attempt begun at <paramref name="attemptStarted"/> may still wait for the secondary: the
+    /// rest of the grace period (at least a moment, so that a secondary that answers at once is never cut off).</summary>
+    public TimeSpan GraceLeft(DateTimeOffset attemptStarted)
+    {
+        var now = time.GetUtcNow();
+        DateTimeOffset since;
+        lock (gate) since = failingSince ?? attemptStarted;
+        var left = options.Value.SyncGrace - (now - since);
+        return left < MinimumAttempt ? MinimumAttempt : left;
     }
 
     public Task MarkNotSynchronizedAsync(string reason, CancellationToken cancellationToken = default) => SetAsync(false, reason, cancellationToken);
@@ -60,8 +71,18 @@ public sealed class ReplicationState(IMetadataStore metadata, TimeProvider time,
         var status = new SecondaryStanding(synchronized, time.GetUtcNow(), reason);
         await metadata.PutRecordAsync(Kind, Scope, Key, status, cancellationToken);
         lock (gate) cached = (status, time.GetUtcNow() + CacheFor);
-        if (synchronized) logger.LogInformation("The secondary region is synchronized again.");
-        else logger.LogWarning("The secondary region is not synchronized: {Reason}. Sync queues go on with the primary alone.", reason);
-        if (Changed is { } changed) await changed(status);
+        // Raised by the instance whose write changed the standing: once per transition (two instances racing may both
+        // write the same standing; each then raises it, which a consumer of at-least-once events tolerates anyway).
+        var region = regions.Secondary.Name;
+        if (synchronized)
+        {
+            logger.LogInformation("The secondary region {Region} is synchronized again.", region);
+            await events.PublishAsync(ReplicationEvents.Synchronized(region, status.ChangedAt), cancellationToken);
+        }
+        else
+        {
+            logger.LogWarning("The secondary region {Region} is not synchronized: {Reason}. Sync queues go on with the primary alone.", region, reason);
+            await events.PublishAsync(ReplicationEvents.Degraded(region, reason ?? "unreachable", status.ChangedAt), cancellationToken);
+        }
     }
 }

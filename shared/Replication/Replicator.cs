@@ -61,20 +61,24 @@ public sealed class Replicator(
         }
         if (!(await state.GetAsync(cancellationToken)).Synchronized) return; // the outbox keeps them for the catch-up
         var bodies = rows.Where(r => r.RowKey.StartsWith("m:", StringComparison.Ordinal)).OfType<TableEntity>().ToDictionary(b => b.RowKey[2..]);
+        var started = time.GetUtcNow();
         for (var wait = FirstRetry; ; wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, LongestRetry.Ticks)))
         {
+            // A hung secondary must not hold the request past the grace period: each attempt gets what is left of it.
+            using var graceLeft = new CancellationTokenSource(state.GraceLeft(started), time);
+            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, graceLeft.Token);
             try
             {
-                await replica.ApplyAsync(partitionKey, changes, bodies, cancellationToken);
+                await replica.ApplyAsync(partitionKey, changes, bodies, attempt.Token);
                 state.Reached();
                 cleaner.Shipped(partitionKey, changes.Select(c => c.RowKey));
                 return;
             }
-            catch (UnavailableException unavailable)
+            catch (Exception failure) when (failure is UnavailableException || failure is OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {
-                if (state.Failed())
+                if (state.Failed(started))
                 {
-                    await state.MarkNotSynchronizedAsync($"it did not answer for {options.Value.SyncGraceSeconds} s ({unavailable.Message})", cancellationToken);
+                    await state.MarkNotSynchronizedAsync($"it did not answer for {options.Value.SyncGraceSeconds} s ({Describe(failure)})", cancellationToken);
                     return;
                 }
                 if (!(await state.GetAsync(cancellationToken)).Synchronized) return; // another instance gave up waiting
@@ -84,11 +88,14 @@ public sealed class Replicator(
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
-                    throw new UnavailableException("The secondary region did not confirm the change in time; it is stored in the primary and not confirmed.", TimeSpan.FromSeconds(1), unavailable);
+                    throw new UnavailableException("The secondary region did not confirm the change in time; it is stored in the primary and not confirmed.", TimeSpan.FromSeconds(1), failure);
                 }
             }
         }
     }
+
+    private static string Describe(Exception failure) =>
+        failure is OperationCanceledException ? "a request was still unanswered when the grace period ended" : failure.Message;
 
     /// <summary>Ships a partition's outbox in order until it is empty (or a round limit); one shipper per partition per
     /// instance (another instance shipping too only repeats idempotent work). Returns how many changes it shipped.</summary>
@@ -144,7 +151,7 @@ public sealed class Replicator(
         catch (UnavailableException unavailable)
         {
             metadataState.Dirty();
-            if (state.Failed()) await state.MarkNotSynchronizedAsync($"it did not answer for {options.Value.SyncGraceSeconds} s ({unavailable.Message})", cancellationToken);
+            if (state.Failed(now)) await state.MarkNotSynchronizedAsync($"it did not answer for {options.Value.SyncGraceSeconds} s ({unavailable.Message})", cancellationToken);
             return new ReplicationSweep(shipped, CaughtUp: false, unavailable.Message);
         }
         return new ReplicationSweep(shipped, CaughtUp: false, null);

@@ -47,8 +47,8 @@ public sealed class TableReplicaRepair(TableClient primary, TableClient secondar
     {
         var partitionKey = PartitionKey(partition);
         var index = await QueryAsync(primary, RangeFilter(partition, ReadyFrom, ReadyTo) + " or " + RangeFilter(partition, InvisibleFrom, InvisibleTo), Columns, cancellationToken);
-        var dedup = (await QueryAsync(primary, RangeFilter(partition, DedupFrom, DedupTo), ["RowKey", "Seq", "ExpiresAt"], cancellationToken))
-            .Where(d => d.GetString("Seq") is not null).GroupBy(d => d.GetString("Seq")).ToDictionary(g => g.Key, g => g.First());
+        var dedupRows = await QueryAsync(primary, RangeFilter(partition, DedupFrom, DedupTo), ["RowKey", "Seq", "ExpiresAt"], cancellationToken);
+        var dedup = dedupRows.Where(d => d.GetString("Seq") is not null).GroupBy(d => d.GetString("Seq")).ToDictionary(g => g.Key, g => g.First());
         var live = new HashSet<string>();
         var changes = new List<ITableEntity>();
         var bodies = new Dictionary<string, TableEntity>();
@@ -68,10 +68,25 @@ public sealed class TableReplicaRepair(TableClient primary, TableClient secondar
             }
         }
         foreach (var chunk in changes.Chunk(200)) await replica.ApplyAsync(partitionKey, chunk, bodies, cancellationToken);
+        await CopyDedupWindowsAsync(partitionKey, dedupRows.Where(d => !live.Contains(d.GetString("Seq") ?? "")), cancellationToken);
         var anchors = await QueryAsync(secondary, TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey} and RowKey ge 'i:' and RowKey lt 'i;'"), ["RowKey", "Ver", "Gone", "Key", "BodyRow", "ExpiresAt"], cancellationToken);
         var extras = anchors.Where(a => a.GetBoolean("Gone") != true && !live.Contains(a.RowKey[2..]))
             .Select(a => (ITableEntity)Removed(partition, "copy", "copy", ExtraOf(a), (a.GetInt64("Ver") ?? 0) + 1)).ToList();
         foreach (var chunk in extras.Chunk(200)) await replica.ApplyAsync(partitionKey, chunk, bodies, cancellationToken);
+    }
+
+    /// <summary>The open dedup windows of messages already gone (acked, dead-lettered): a retry of one after a promotion
+    /// must still be a duplicate. Upserted in transactions of 100 (one partition).</summary>
+    private async Task CopyDedupWindowsAsync(string partitionKey, IEnumerable<TableEntity> rows, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcTicks;
+        var open = rows.Where(d => (d.GetInt64("ExpiresAt") ?? 0) > now)
+            .Select(d => new TableTransactionAction(TableTransactionActionType.UpsertReplace,
+                new TableEntity(partitionKey, d.RowKey) { ["Seq"] = d.GetString("Seq"), ["ExpiresAt"] = d.GetInt64("ExpiresAt") }));
+        foreach (var chunk in open.Chunk(100))
+        {
+            await StorageErrors.TranslateAsync(() => secondary.SubmitTransactionAsync(chunk, cancellationToken), cancellationToken);
+        }
     }
 
     /// <summary>What the secondary's anchor says of a message the primary does not have: where its rows are.</summary>

@@ -32,7 +32,7 @@ public sealed class TableReplicaStore(TableClient table, TimeProvider time)
         // Only the latest state of a message matters (state, not actions): one item per message.
         var items = changes.OfType<TableEntity>()
             .GroupBy(c => c.GetString("Seq"))
-            .Select(g => new ApplyItem(partitionKey, g.OrderBy(c => c.GetInt64("Ver") ?? 0).ThenBy(c => c.RowKey, StringComparer.Ordinal).Last(), bodies))
+            .Select(g => new ApplyItem(partitionKey, g.OrderBy(c => c.GetInt64("Ver") ?? 0).ThenBy(c => c.RowKey, StringComparer.Ordinal).Last(), bodies, DedupOf(g)))
             .ToList();
         await TableTransactions.SubmitAsync(table, items, i => i.Actions(), async (item, failure, action) =>
         {
@@ -59,6 +59,13 @@ public sealed class TableReplicaStore(TableClient table, TimeProvider time)
         return tombstones.Count + dedup.Count;
     }
 
+    /// <summary>The dedup entry a message's publish opened: it outlives the message (a retry after the ack is still a
+    /// duplicate), so when the publish and the removal are applied as one, the removal carries it.</summary>
+    private static (string Key, long Until)? DedupOf(IEnumerable<TableEntity> changes) =>
+        changes.Where(c => c.GetString(ChangeColumns.DedupKey) is { Length: > 0 } && c.GetInt64(ChangeColumns.DedupUntil) is not null)
+            .Select(c => ((string Key, long Until)?)(c.GetString(ChangeColumns.DedupKey), c.GetInt64(ChangeColumns.DedupUntil)!.Value))
+            .MaxBy(d => d!.Value.Until);
+
     private async Task ReadAnchorAsync(ApplyItem item, CancellationToken cancellationToken)
     {
         var response = await StorageErrors.TranslateAsync(() => table.GetEntityIfExistsAsync<TableEntity>(item.PartitionKey, AnchorKey(item.Sequence), cancellationToken: cancellationToken), cancellationToken);
@@ -78,7 +85,7 @@ public sealed class TableReplicaStore(TableClient table, TimeProvider time)
         }, cancellationToken);
 
     /// <summary>One message's latest change and what the secondary holds of it (its anchor, once read).</summary>
-    private sealed class ApplyItem(string partitionKey, TableEntity change, IReadOnlyDictionary<string, TableEntity> bodies)
+    private sealed class ApplyItem(string partitionKey, TableEntity change, IReadOnlyDictionary<string, TableEntity> bodies, (string Key, long Until)? dedup)
     {
         private bool anchorKnown;
         private TableEntity? anchor;
@@ -128,10 +135,7 @@ public sealed class TableReplicaStore(TableClient table, TimeProvider time)
                 list.Add(new(TableTransactionActionType.UpsertReplace,
                     new TableEntity(PartitionKey, ExpiryKey(new DateTimeOffset(expires, TimeSpan.Zero), Sequence)) { ["IndexKey"] = key, ["Seq"] = Sequence }));
             }
-            if (change.GetString(ChangeColumns.DedupKey) is { } dedupKey && change.GetInt64(ChangeColumns.DedupUntil) is { } until)
-            {
-                list.Add(new(TableTransactionActionType.UpsertReplace, new TableEntity(PartitionKey, dedupKey) { ["Seq"] = Sequence, ["ExpiresAt"] = until }));
-            }
+            AddDedup(list);
             return list;
         }
 
@@ -147,7 +151,16 @@ public sealed class TableReplicaStore(TableClient table, TimeProvider time)
             foreach (var key in (change.GetString("Replica") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries)) list.Add(Delete(key));
             if (change.GetBoolean("BodyRow") == true) list.Add(Delete(BodyKey(Sequence)));
             if (change.GetInt64("ExpiresAt") is { } expires) list.Add(Delete(ExpiryKey(new DateTimeOffset(expires, TimeSpan.Zero), Sequence)));
+            AddDedup(list);
             return list;
+        }
+
+        private void AddDedup(List<TableTransactionAction> list)
+        {
+            if (dedup is { } entry)
+            {
+                list.Add(new(TableTransactionActionType.UpsertReplace, new TableEntity(PartitionKey, entry.Key) { ["Seq"] = Sequence, ["ExpiresAt"] = entry.Until }));
+            }
         }
 
         /// <summary>The anchor first: an insert when none is known (a conflict means another version is there: read it,

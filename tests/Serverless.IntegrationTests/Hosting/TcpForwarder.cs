@@ -8,7 +8,7 @@ namespace Serverless.IntegrationTests.Hosting;
 public sealed class TcpForwarder : IAsyncDisposable
 {
     private readonly TcpListener listener;
-    private readonly int targetPort;
+    private volatile int targetPort;
     private readonly CancellationTokenSource stopping = new();
     private readonly Task accepting;
 
@@ -22,6 +22,10 @@ public sealed class TcpForwarder : IAsyncDisposable
 
     /// <summary>Listens on 127.0.0.1:<paramref name="port"/> and forwards each connection to <paramref name="targetPort"/>.</summary>
     public static TcpForwarder Start(int port, int targetPort) => new(port, targetPort);
+
+    /// <summary>Sends new connections to <paramref name="port"/> from now on (a region replaced behind the same
+    /// endpoint); connections already open stay with the old target.</summary>
+    public void Retarget(int port) => targetPort = port;
 
     public async ValueTask DisposeAsync()
     {
