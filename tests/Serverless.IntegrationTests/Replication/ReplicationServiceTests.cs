@@ -27,6 +27,7 @@ public sealed class ReplicationServiceTests(AzuriteRegionsFixture regions) : ICl
     {
         await using var service = await ServiceProcess.StartAsync(new ServiceProcessOptions { RegionConfiguration = regions.RegionConfiguration });
         using var client = service.CreateClient();
+        var since = DateTimeOffset.UtcNow;
         var syncDead = await client.DeclareQueueAsync(new { replication = "sync" });
         var asyncDead = await client.DeclareQueueAsync(new { replication = "async" });
         var sync = await client.DeclareQueueAsync(new { replication = "sync", deadLetterExchange = "", deadLetterRoutingKey = syncDead, maxPriority = 3 });
@@ -51,6 +52,10 @@ public sealed class ReplicationServiceTests(AzuriteRegionsFixture regions) : ICl
         Assert.True(report.Compared.Messages > 0, report.Describe());
         var (_, _, _, deadLettered) = await client.CountsAsync(asyncDead);
         Assert.True(deadLettered > 0, "the load dead-lettered nothing from the async queue");
+        var deaths = (await ServiceReplication.EventsSinceAsync(client, since)).Where(e => e.Str("type") == "Serverless.Message.DeadLettered").ToList();
+        Assert.Contains(deaths, e => e.Str("subject") == $"/vhosts/default/queues/{sync}" && e.GetProperty("data").Str("reason") == "rejected"
+            && e.GetProperty("data").GetProperty("deadLetterQueues").EnumerateArray().Single().GetString() == syncDead);
+        Assert.Contains(deaths, e => e.Str("subject") == $"/vhosts/default/queues/{async}" && e.GetProperty("data").Str("reason") is "expired" or "maxlen");
     }
 
     [Fact]
