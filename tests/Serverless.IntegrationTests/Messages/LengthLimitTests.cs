@@ -33,18 +33,19 @@ public sealed class LengthLimitTests(AzuriteRegionsFixture regions) : IClassFixt
             Assert.All(result.Results, r => Assert.Equal(PublishStatus.Enqueued, r.Status));
         });
 
-        var costs = new List<long>();
-        foreach (var queue in new[] { shallow, deep, shallow, deep })
+        // The least of three publishes per queue: a read of the replication standing (cached 2 s) may fall into one.
+        var costs = new Dictionary<string, long>();
+        foreach (var queue in new[] { shallow, deep, shallow, deep, shallow, deep })
         {
             counter.Reset();
             var result = await engine.PublishBodiesAsync(queue, 1);
             Assert.Equal(PublishStatus.Enqueued, Assert.Single(result.Results).Status);
-            costs.Add(counter.Count);
+            costs[queue] = Math.Min(costs.GetValueOrDefault(queue, long.MaxValue), counter.Count);
         }
 
-        Assert.Equal(10_002, (await engine.CountsAsync(deep)).Total);
-        Assert.Equal(costs[2], costs[3]); // warm: the head row is cached
-        Assert.Equal(2, costs[3]); // one transaction in the primary, one in the secondary (the queue is sync)
+        Assert.Equal(10_003, (await engine.CountsAsync(deep)).Total);
+        Assert.Equal(costs[shallow], costs[deep]);
+        Assert.Equal(2, costs[deep]); // one transaction in the primary, one in the secondary (the queue is sync)
     }
 
     [Fact]

@@ -17,6 +17,13 @@ internal sealed class ReplicaRows(string connectionString)
     public static async Task<string> PartitionKeyAsync(EngineHost engine, string queue, int shard = 0) =>
         $"{EngineCalls.Vhost}|{queue}|{(await engine.Get<IMetadataStore>().GetQueueAsync(EngineCalls.Vhost, queue))!.Incarnation}|{shard:D2}";
 
+    /// <summary>The partition of a queue's shard, from the primary's metadata (for tests that talk to the service over HTTP).</summary>
+    public static async Task<string> PartitionKeyAsync(AzuriteRegionsFixture regions, string vhost, string queue, int shard = 0)
+    {
+        var row = await new TableClient(regions.Primary.ConnectionString, "Metadata").GetEntityAsync<TableEntity>($"queue|{vhost}", queue);
+        return $"{vhost}|{queue}|{row.Value.GetString("Incarnation")}|{shard:D2}";
+    }
+
     /// <summary>The index rows (ready and invisible) of a partition: what is live there.</summary>
     public async Task<List<TableEntity>> IndexRowsAsync(string partitionKey)
     {

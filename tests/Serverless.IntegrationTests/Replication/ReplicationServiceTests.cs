@@ -59,6 +59,30 @@ public sealed class ReplicationServiceTests(AzuriteRegionsFixture regions) : ICl
     }
 
     [Fact]
+    public async Task Each_confirmed_publish_ack_and_dead_letter_of_a_sync_queue_is_in_the_secondary_store_when_the_call_returns()
+    {
+        await using var service = await ServiceProcess.StartAsync(new ServiceProcessOptions { RegionConfiguration = regions.RegionConfiguration });
+        using var client = service.CreateClient();
+        var dead = await client.DeclareQueueAsync(new { replication = "sync" });
+        var queue = await client.DeclareQueueAsync(new { replication = "sync", deadLetterExchange = "", deadLetterRoutingKey = dead });
+        var partition = await ReplicaRows.PartitionKeyAsync(regions, "default", queue);
+        var deadPartition = await ReplicaRows.PartitionKeyAsync(regions, "default", dead);
+        var secondary = ReplicaRows.Secondary(regions);
+
+        for (var i = 0; i < 3; i++)
+        {
+            await client.PublishTextAsync(queue, $"m{i}", $"m{i}");
+            Assert.Contains($"m{i}", await secondary.MessageIdsAsync(partition)); // read as soon as the 201 arrived
+        }
+        var received = (await client.ReceiveAsync(queue, maxMessages: 3)).ToDictionary(m => m.Str("messageId"));
+        await client.AckAsync(queue, received["m0"].Str("receipt"));
+        Assert.Equal(["m1", "m2"], await secondary.MessageIdsAsync(partition));
+        await client.NackAsync(queue, received["m1"].Str("receipt"), requeue: false);
+        Assert.Equal(["m2"], await secondary.MessageIdsAsync(partition));
+        Assert.Equal(["m1"], await secondary.MessageIdsAsync(deadPartition));
+    }
+
+    [Fact]
     public async Task A_hung_secondary_degrades_sync_queues_after_the_grace_period_throttles_async_ones_and_catches_up_when_it_resumes()
     {
         await using var service = await ServiceProcess.StartAsync(new ServiceProcessOptions { RegionConfiguration = regions.RegionConfiguration, Environment = FastFailure });
