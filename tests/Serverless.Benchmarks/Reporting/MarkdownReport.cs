@@ -113,13 +113,15 @@ public static class MarkdownReport
         if (catchUp.Count == 0) return;
         md.AppendLine("### Catch-up after an outage of the secondary (SIGSTOP, backlog published at full speed, SIGCONT)").AppendLine();
         md.AppendLine("Catch-up: from SIGCONT until `GET /api/v1/topology` shows the secondary synchronized with `lagMessages` 0 (polled every 0.5 s); " +
-            "first progress: until it first showed fewer changes waiting than at SIGCONT. Catch-up rate = backlog / catch-up time.").AppendLine();
-        md.AppendLine("| mode | backlog msgs | publish rate msg/s | changes waiting at SIGCONT | first progress s | catch-up s | catch-up msg/s | catch-up / publish | secondary holds | stores equal | errors |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|");
+            "first progress: until it first showed fewer changes waiting than at SIGCONT. Catch-up rate = backlog / catch-up time; " +
+            "shipping rate = backlog / (catch-up time − first progress), the rate once the service had noticed the secondary was back.").AppendLine();
+        md.AppendLine("| mode | backlog msgs | publish rate msg/s | changes waiting at SIGCONT | first progress s | catch-up s | catch-up msg/s | catch-up / publish | shipping msg/s | secondary holds | stores equal | errors |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|");
         foreach (var r in catchUp)
         {
             md.AppendLine($"| {r.Mode} | {r.Backlog} | {F(r.PublishRate)} | {r.LagAtResume} | {(r.FirstProgressSeconds is { } first ? F(first) : "—")} | " +
                 (r.Problem is null ? $"{F(r.CatchUpSeconds)} | {F(r.CatchUpRate)} | {F(r.Ratio)}× | " : $"{r.Problem} | — | — | ") +
+                $"{(r.ShippingRate is { } shipping ? F(shipping) : "—")} | " +
                 $"{r.SecondaryReady} of {r.ExpectedReady} | {YesNo(r.StoresEqual)} | {r.Errors} |");
         }
         md.AppendLine();

@@ -86,6 +86,10 @@ public sealed record CatchUpResult(
     /// <summary>Backlog messages per second of catch-up (0 when it did not catch up).</summary>
     public double CatchUpRate => Problem is null && CatchUpSeconds > 0 ? Backlog / CatchUpSeconds : 0;
 
+    /// <summary>Backlog messages per second once shipping had begun (from the first progress seen): the catch-up rate
+    /// without the time the service took to notice the secondary was back. Null when no progress was seen.</summary>
+    public double? ShippingRate => Problem is null && FirstProgressSeconds is { } first && CatchUpSeconds > first ? Backlog / (CatchUpSeconds - first) : null;
+
     /// <summary>Catch-up rate over the publish rate that built the backlog.</summary>
     public double Ratio => PublishRate > 0 ? CatchUpRate / PublishRate : 0;
 }
