@@ -50,7 +50,9 @@ public static class InvocationRequests
         request.TriggerMetadata["QueueTrigger"] = new TypedData { String = message.Body.ToString() };
         request.TriggerMetadata["Id"] = new TypedData { String = message.MessageId };
         request.TriggerMetadata["PopReceipt"] = new TypedData { String = message.PopReceipt };
-        request.TriggerMetadata["DequeueCount"] = new TypedData { Int = message.DequeueCount };
+        // As JSON, as the Functions host sends trigger metadata values that are neither text nor bytes: the isolated
+        // worker's binding feature converts no TypedData.Int, and failed every queue-triggered invocation on it.
+        request.TriggerMetadata["DequeueCount"] = new TypedData { Json = JsonSerializer.Serialize(message.DequeueCount) };
         AddTime(request, "InsertionTime", message.InsertedOn);
         AddTime(request, "ExpirationTime", message.ExpiresOn);
         AddTime(request, "NextVisibleTime", message.NextVisibleOn);

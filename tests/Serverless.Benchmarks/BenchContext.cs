@@ -32,11 +32,15 @@ public sealed class BenchContext(BenchmarkOptions options, BenchRecord record) :
 
     /// <summary>Stops the current environment (keeping its memory figures) and starts and warms up a new one:
     /// two in-memory Azurite regions and the Release service on them.</summary>
-    public async Task FreshEnvironmentAsync(string label, CancellationToken cancellationToken)
+    public Task FreshEnvironmentAsync(string label, CancellationToken cancellationToken) =>
+        FreshEnvironmentAsync(label, new Dictionary<string, string?>(), cancellationToken);
+
+    /// <param name="serviceSettings">More configuration for this environment's service (keys with <c>:</c>).</param>
+    public async Task FreshEnvironmentAsync(string label, IReadOnlyDictionary<string, string?> serviceSettings, CancellationToken cancellationToken)
     {
         await StopEnvironmentAsync();
         Console.WriteLine($"  [{label}] fresh Azurite regions and service, warming up…");
-        environment = await BenchEnvironment.StartAsync(Options, cancellationToken);
+        environment = await BenchEnvironment.StartAsync(Options, serviceSettings, cancellationToken);
         if (ServiceLog is not null) environment.KeepServiceLog(ServiceLog, label);
         limit = new LimitTables(environment.Primary.ConnectionString, environment.Secondary.ConnectionString, Options.MessageSize);
         await new Warmup().RunAsync(this, cancellationToken);
@@ -45,6 +49,21 @@ public sealed class BenchContext(BenchmarkOptions options, BenchRecord record) :
     public void Record(ScenarioResult result)
     {
         record.Results.Add(result);
+        Console.WriteLine("  " + MarkdownReport.Describe(result));
+    }
+
+    /// <summary>What the run measured so far (a later scenario may derive its load from an earlier one's result).</summary>
+    public IReadOnlyList<ScenarioResult> Results => record.Results;
+
+    public void Record(LagResult result)
+    {
+        record.Lag.Add(result);
+        Console.WriteLine("  " + MarkdownReport.Describe(result));
+    }
+
+    public void Record(CatchUpResult result)
+    {
+        record.CatchUp.Add(result);
         Console.WriteLine("  " + MarkdownReport.Describe(result));
     }
 
@@ -74,6 +93,8 @@ public sealed class BenchRecord
 {
     public List<ScenarioResult> Results { get; } = [];
     public List<AccountingResult> Accounting { get; } = [];
+    public List<LagResult> Lag { get; } = [];
+    public List<CatchUpResult> CatchUp { get; } = [];
     public SoakResult? Soak { get; set; }
 
     /// <summary>The service's highest peak RSS over all environments of the run, and its RSS at the end of the last.</summary>

@@ -23,7 +23,12 @@ public sealed class BenchEnvironment : IAsyncDisposable
 
     private BenchEnvironment(BenchmarkOptions options) => Options = options;
 
-    public static async Task<BenchEnvironment> StartAsync(BenchmarkOptions options, CancellationToken cancellationToken)
+    public static Task<BenchEnvironment> StartAsync(BenchmarkOptions options, CancellationToken cancellationToken) =>
+        StartAsync(options, new Dictionary<string, string?>(), cancellationToken);
+
+    /// <param name="serviceSettings">More configuration for the service (keys with <c>:</c>), over the benchmark's own.</param>
+    public static async Task<BenchEnvironment> StartAsync(BenchmarkOptions options, IReadOnlyDictionary<string, string?> serviceSettings,
+        CancellationToken cancellationToken)
     {
         var environment = new BenchEnvironment(options);
         try
@@ -48,7 +53,7 @@ public sealed class BenchEnvironment : IAsyncDisposable
                     ["Regions:Secondary:Name"] = "bench-secondary",
                     ["Regions:Secondary:ConnectionString"] = environment.Secondary.ConnectionString,
                 },
-                Environment = new Dictionary<string, string?>
+                Environment = new Dictionary<string, string?>(serviceSettings)
                 {
                     ["Diagnostics:CountStorageRequests"] = "true",
                     ["AZURE_FUNCTIONS_ENVIRONMENT"] = "Production",

@@ -52,7 +52,7 @@ IScenario[] scenarios =
     new ServiceStorageRequests(),
     new LimitPublish(), new ServicePublish(), new StorageQueuesSend(), new RabbitMqHttpPublish(), new RabbitMqAmqpPublish(),
     new LimitReceiveAck(), new ServiceReceiveAck(), new StorageQueuesReceiveDelete(), new ServiceReceiveAuto(), new RabbitMqHttpGet(),
-    new ServiceEndToEnd(), new Soak(),
+    new ServiceEndToEnd(), new ServiceAsyncLag(), new ServiceCatchUp(), new Soak(),
 ];
 
 var started = DateTimeOffset.UtcNow;
@@ -89,7 +89,7 @@ try
     var report = new BenchmarkReport(started, "dotnet run -c Release --project tests/Serverless.Benchmarks -- " + string.Join(' ', args),
         $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}",
         options, record.Results, record.Accounting,
-        new MemoryResult(Math.Round(record.PeakMb, 1), Math.Round(record.LastMb, 1), record.Soak));
+        new MemoryResult(Math.Round(record.PeakMb, 1), Math.Round(record.LastMb, 1), record.Soak), record.Lag, record.CatchUp);
     var markdown = MarkdownReport.Render(report);
     Console.WriteLine();
     Console.WriteLine(markdown);

@@ -28,10 +28,16 @@ public sealed class ServiceClient : IDisposable
         foreach (var batch in new[] { 1, 10, 100 }) publishBodies[batch] = PublishBody(batch, timed: false);
     }
 
-    public async Task DeclareQueueAsync(string queue, string replication, int shards, int visibilityTimeoutSeconds, CancellationToken cancellationToken)
+    public Task DeclareQueueAsync(string queue, string replication, int shards, int visibilityTimeoutSeconds, CancellationToken cancellationToken) =>
+        DeclareQueueAsync(queue, replication, shards, visibilityTimeoutSeconds, maxReplicationLagSeconds: null, cancellationToken);
+
+    /// <param name="maxReplicationLagSeconds">Async queues only: the lag past which publishes get 429 (null: the service's default).</param>
+    public async Task DeclareQueueAsync(string queue, string replication, int shards, int visibilityTimeoutSeconds, int? maxReplicationLagSeconds,
+        CancellationToken cancellationToken)
     {
-        var arguments = new { arguments = new { replication, shards, visibilityTimeoutSeconds } };
-        using var response = await http.PutAsJsonAsync(QueuePath(queue), arguments, cancellationToken);
+        var arguments = new JsonObject { ["replication"] = replication, ["shards"] = shards, ["visibilityTimeoutSeconds"] = visibilityTimeoutSeconds };
+        if (maxReplicationLagSeconds is { } lag) arguments["maxReplicationLagSeconds"] = lag;
+        using var response = await http.PutAsJsonAsync(QueuePath(queue), new JsonObject { ["arguments"] = arguments }, cancellationToken);
         await EnsureAsync(response, "declare");
     }
 
@@ -50,6 +56,17 @@ public sealed class ServiceClient : IDisposable
         using var response = await http.PostAsync(QueuePath(queue) + "/publish", content, cancellationToken);
         await EnsureAsync(response, "publish");
         return batch;
+    }
+
+    /// <summary>Publishes one untimed message; returns the id the service gave it (for finding its row in a region's store).</summary>
+    public async Task<string> PublishForIdAsync(string queue, CancellationToken cancellationToken)
+    {
+        using var content = new ByteArrayContent(publishBodies[1]);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var response = await http.PostAsync(QueuePath(queue) + "/publish", content, cancellationToken);
+        await EnsureAsync(response, "publish");
+        using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
+        return json.RootElement.GetProperty("results")[0].GetProperty("messageId").GetString()!;
     }
 
     /// <summary>Leases up to <paramref name="maxMessages"/>; returns their receipts and bodies.</summary>
@@ -89,6 +106,24 @@ public sealed class ServiceClient : IDisposable
         await EnsureAsync(response, "diagnostics");
         var json = await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken);
         return json!["requests"]!.GetValue<long>();
+    }
+
+    /// <summary>The queue's <c>replication</c> as <c>GET .../queues/{queue}</c> reports it.</summary>
+    public async Task<ReplicationReading> QueueReplicationAsync(string queue, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync(QueuePath(queue), cancellationToken);
+        await EnsureAsync(response, "get queue");
+        using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
+        return ReplicationReading.From(json.RootElement.GetProperty("replication"));
+    }
+
+    /// <summary>The secondary region as <c>GET /api/v1/topology</c> (admin) reports it.</summary>
+    public async Task<ReplicationReading> SecondaryRegionAsync(CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync("api/v1/topology", cancellationToken);
+        await EnsureAsync(response, "topology");
+        using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
+        return ReplicationReading.From(json.RootElement.GetProperty("regions").EnumerateArray().Single(r => r.GetProperty("role").GetString() == "secondary"));
     }
 
     public void Dispose() => http.Dispose();

@@ -15,7 +15,7 @@ public static class FixedRateRun
     {
         var before = requests is null ? 0 : await requests(cancellationToken);
         var latencies = new List<double>();
-        long published = 0, consumed = 0, errors = 0;
+        long consumed = 0, errors = 0;
         using var stopConsumers = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
 
         void Failed(Exception exception)
@@ -48,35 +48,12 @@ public static class FixedRateRun
         }, cancellationToken)).ToArray();
 
         var clock = Stopwatch.StartNew();
-        using var inFlight = new SemaphoreSlim(maxInFlight);
-        for (long i = 0; ; i++)
-        {
-            var due = TimeSpan.FromSeconds((double)i / rate);
-            if (due >= duration) break;
-            var wait = due - clock.Elapsed;
-            if (wait > TimeSpan.Zero) await Task.Delay(wait, cancellationToken);
-            await inFlight.WaitAsync(cancellationToken);
-            if (onTick is not null && i % rate == 0) onTick(i / rate);
-            _ = Task.Run(async () =>
-            {
-                try
-                {
-                    await service.PublishAsync(queue, 1, cancellationToken, timed: true);
-                    Interlocked.Increment(ref published);
-                }
-                catch (Exception exception)
-                {
-                    Failed(exception);
-                }
-                finally
-                {
-                    inFlight.Release();
-                }
-            }, cancellationToken);
-        }
-        for (var i = 0; i < maxInFlight; i++) await inFlight.WaitAsync(cancellationToken); // every publish answered
+        var publish = await FixedRatePublish.RunAsync(rate, duration, maxInFlight,
+            (_, ct) => service.PublishAsync(queue, 1, ct, timed: true), cancellationToken, onTick);
+        var published = publish.Messages;
+        Interlocked.Add(ref errors, publish.Errors);
         var publishing = clock.Elapsed;
-        while (Interlocked.Read(ref consumed) < Interlocked.Read(ref published) && clock.Elapsed < publishing + DrainGrace)
+        while (Interlocked.Read(ref consumed) < published && clock.Elapsed < publishing + DrainGrace)
         {
             await Task.Delay(20, cancellationToken);
         }

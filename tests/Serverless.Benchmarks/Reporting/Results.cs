@@ -45,6 +45,55 @@ public sealed record AccountingResult(string Mode, int Batch, double Publish, do
     public double Lifecycle => Publish + Receive + Ack;
 }
 
+/// <summary>Async replication lag at a fixed publish rate (<see cref="Rate"/> msg/s, chosen as <see cref="RateBasis"/> says).
+/// Measured lag: for every <c>ServiceAsyncLag.SampleEvery</c>th message, from its publish confirmation to the first
+/// read of the secondary's store that found its ready row (an upper bound, by at most one poll and one query). Reported
+/// lag: the queue's <c>replication.lagSeconds</c> and <c>lagMessages</c> sampled every 100 ms.</summary>
+public sealed record LagResult(
+    string Mode,
+    int Rate,
+    string RateBasis,
+    long Published,
+    long Sampled,
+    long NeverSeen,
+    double P50Ms,
+    double P99Ms,
+    double MaxMs,
+    double ReportedP99Seconds,
+    double ReportedMaxSeconds,
+    long ReportedMaxMessages,
+    double PublishP99Ms,
+    long Errors);
+
+/// <summary>Catch-up after an outage of the secondary (its Azurite frozen with SIGSTOP): the backlog published meanwhile
+/// at full speed, and the time from SIGCONT until the topology shows the secondary synchronized with nothing to ship.
+/// <see cref="FirstProgressSeconds"/>: until the topology first showed fewer changes waiting than at the end of the outage
+/// (the rest of the catch-up is shipping; before it, the service noticing the secondary is back).</summary>
+public sealed record CatchUpResult(
+    string Mode,
+    long Backlog,
+    double PublishSeconds,
+    double PublishRate,
+    double CatchUpSeconds,
+    double? FirstProgressSeconds,
+    long LagAtResume,
+    long SecondaryReady,
+    long ExpectedReady,
+    bool? StoresEqual,
+    long Errors,
+    string? Problem = null)
+{
+    /// <summary>Backlog messages per second of catch-up (0 when it did not catch up).</summary>
+    public double CatchUpRate => Problem is null && CatchUpSeconds > 0 ? Backlog / CatchUpSeconds : 0;
+
+    /// <summary>Backlog messages per second once shipping had begun (from the first progress seen): the catch-up rate
+    /// without the time the service took to notice the secondary was back. Null when no progress was seen.</summary>
+    public double? ShippingRate => Problem is null && FirstProgressSeconds is { } first && CatchUpSeconds > first ? Backlog / (CatchUpSeconds - first) : null;
+
+    /// <summary>Catch-up rate over the publish rate that built the backlog.</summary>
+    public double Ratio => PublishRate > 0 ? CatchUpRate / PublishRate : 0;
+}
+
 /// <summary>The service's resident memory: peak over the whole run, and the soak's trend.</summary>
 public sealed record MemoryResult(double PeakRssMb, double FinalRssMb, SoakResult? Soak);
 
@@ -61,4 +110,6 @@ public sealed record BenchmarkReport(
     BenchmarkOptions Options,
     IReadOnlyList<ScenarioResult> Results,
     IReadOnlyList<AccountingResult> Accounting,
-    MemoryResult? Memory);
+    MemoryResult? Memory,
+    IReadOnlyList<LagResult>? Lag = null,
+    IReadOnlyList<CatchUpResult>? CatchUp = null);

@@ -59,7 +59,7 @@ public sealed class InvocationRequestsTests
         Assert.Equal("hello", binary ? data.Bytes.ToStringUtf8() : data.String);
         Assert.Equal("m-1", request.TriggerMetadata["Id"].String);
         Assert.Equal("pop-1", request.TriggerMetadata["PopReceipt"].String);
-        Assert.Equal(3, request.TriggerMetadata["DequeueCount"].Int);
+        Assert.Equal(3, JsonSerializer.Deserialize<long>(request.TriggerMetadata["DequeueCount"].Json));
         Assert.Equal("hello", request.TriggerMetadata["QueueTrigger"].String);
         Assert.Equal(inserted, JsonSerializer.Deserialize<DateTimeOffset>(request.TriggerMetadata["InsertionTime"].Json));
         Assert.True(request.TriggerMetadata.ContainsKey("ExpirationTime") && request.TriggerMetadata.ContainsKey("NextVisibleTime"));
