@@ -18,6 +18,12 @@ public sealed class QueueService(IMetadataStore metadata, IMessageStore messages
     /// <summary>A delete still marked after this long was interrupted (requests end long before): the collector resolves it.</summary>
     public static readonly TimeSpan InterruptedDeleteAge = TimeSpan.FromMinutes(1);
 
+    /// <summary>How long a deleted incarnation stays in the graveyard after its rows are gone: a replication shipper that
+    /// read the incarnation's changes before the delete may still apply them to the secondary (a shipping round gives up
+    /// after <see cref="Replication.Replicator.ShipRoundDeadline"/>, well inside this), so the collector deletes the
+    /// secondary's rows once more when this has passed.</summary>
+    public static readonly TimeSpan LateChangeWindow = TimeSpan.FromMinutes(1);
+
     private const string GraveyardKind = "graveyard", GraveyardScope = "*";
     private const int RowsCollectedOnDelete = 1000;
 
@@ -122,7 +128,8 @@ public sealed class QueueService(IMetadataStore metadata, IMessageStore messages
         var collected = 0;
         foreach (var dead in await metadata.ListRecordsAsync<DeadIncarnation>(GraveyardKind, GraveyardScope, cancellationToken))
         {
-            if (await messages.DeleteIncarnationAsync(dead.Vhost, dead.Queue, dead.Incarnation, maxRows, cancellationToken))
+            if (await messages.DeleteIncarnationAsync(dead.Vhost, dead.Queue, dead.Incarnation, maxRows, cancellationToken)
+                && time.GetUtcNow() - dead.DeletedAt > LateChangeWindow)
             {
                 await metadata.DeleteRecordAsync(GraveyardKind, GraveyardScope, GraveyardKey(dead), cancellationToken);
                 collected++;
@@ -192,9 +199,9 @@ public sealed class QueueService(IMetadataStore metadata, IMessageStore messages
         catalogs.Forget(record.Vhost);
         try
         {
-            // A small queue is gone at once; the collector takes what remains of a large one.
-            if (await messages.DeleteIncarnationAsync(dead.Vhost, dead.Queue, dead.Incarnation, RowsCollectedOnDelete, cancellationToken))
-                await metadata.DeleteRecordAsync(GraveyardKind, GraveyardScope, GraveyardKey(dead), cancellationToken);
+            // A small queue is gone at once; the collector takes what remains of a large one, and after the late-change
+            // window looks at the secondary once more before the graveyard forgets the incarnation.
+            await messages.DeleteIncarnationAsync(dead.Vhost, dead.Queue, dead.Incarnation, RowsCollectedOnDelete, cancellationToken);
         }
         catch (UnavailableException unavailable)
         {

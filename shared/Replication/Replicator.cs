@@ -37,7 +37,10 @@ public sealed class Replicator(
     IOptions<ReplicationOptions> options,
     ILogger<Replicator> logger)
 {
-    private const int ShipBatch = 200, MaxShipRounds = 50;
+    /// <summary>A round reads this many changes and applies them in lanes of <see cref="LaneMessages"/> messages, up to
+    /// <see cref="ParallelLanes"/> at once: changes of different messages commute, so only one message's changes must
+    /// stay together, and a backlog ships at what the secondary's store takes, not at one transaction's round trip.</summary>
+    private const int ShipBatch = 1000, MaxShipRounds = 50, LaneMessages = 100, ParallelLanes = 8;
     private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(100), LongestRetry = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan MaintainEvery = TimeSpan.FromMinutes(1);
 
@@ -97,6 +100,10 @@ public sealed class Replicator(
     private static string Describe(Exception failure) =>
         failure is OperationCanceledException ? "a request was still unanswered when the grace period ended" : failure.Message;
 
+    /// <summary>A shipping round (read a batch, apply it) that has not ended by then gives up: changes read before a queue
+    /// was deleted must not reach the secondary after its rows there are collected (<see cref="Queues.QueueService.LateChangeWindow"/>).</summary>
+    public static readonly TimeSpan ShipRoundDeadline = TimeSpan.FromSeconds(20);
+
     /// <summary>Ships a partition's outbox in order until it is empty (or a round limit); one shipper per partition per
     /// instance (another instance shipping too only repeats idempotent work). Returns how many changes it shipped.</summary>
     public async Task<int> ShipAsync(string partitionKey, CancellationToken cancellationToken = default)
@@ -108,16 +115,26 @@ public sealed class Replicator(
             var shipped = 0;
             for (var round = 0; round < MaxShipRounds; round++)
             {
-                var batch = await outbox.ReadAsync(partitionKey, ShipBatch, cancellationToken);
+                using var deadline = new CancellationTokenSource(ShipRoundDeadline, time);
+                using var roundToken = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+                var batch = await outbox.ReadAsync(partitionKey, ShipBatch, roundToken.Token);
                 if (batch.Changes.Count == 0) break;
-                await replica.ApplyAsync(partitionKey, batch.Changes, batch.Bodies, cancellationToken);
+                var lanes = batch.Changes.GroupBy(c => c.GetString("Seq")).Chunk(LaneMessages).Select(l => l.SelectMany(g => g).ToList()).ToList();
+                await Parallel.ForEachAsync(lanes, new ParallelOptions { MaxDegreeOfParallelism = ParallelLanes, CancellationToken = roundToken.Token },
+                    async (lane, token) => await replica.ApplyAsync(partitionKey, lane, batch.Bodies, token));
                 state.Reached();
-                await outbox.DeleteAsync(partitionKey, batch.Changes.Select(c => c.RowKey).ToList(), cancellationToken);
+                await Parallel.ForEachAsync(batch.Changes.Select(c => c.RowKey).Chunk(100), new ParallelOptions { MaxDegreeOfParallelism = ParallelLanes, CancellationToken = cancellationToken },
+                    async (keys, token) => await outbox.DeleteAsync(partitionKey, keys, token));
                 shipped += batch.Changes.Count;
                 if (batch.Changes.Count < ShipBatch) break;
             }
             await lag.MeasureAsync(partitionKey, 1, cancellationToken);
             return shipped;
+        }
+        catch (OperationCanceledException late) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The round outlived its deadline: what it applied is harmless, what it did not stays in the outbox.
+            throw new UnavailableException($"Shipping {partitionKey} took longer than {ShipRoundDeadline.TotalSeconds:0} s; the rest is left for the next pass.", TimeSpan.FromSeconds(1), late);
         }
         finally
         {

@@ -48,7 +48,7 @@ public sealed class ReplicationServiceTests(AzuriteRegionsFixture regions) : ICl
         await Task.Delay(TimeSpan.FromSeconds(4)); // the async queue's last messages expire into its dead-letter queue
 
         var report = await ServiceReplication.CompareUntilEqualAsync(regions.Primary.ConnectionString, regions.Secondary.ConnectionString, client, CatchUpTimeout);
-        Assert.True(report.Equal, report.Describe());
+        Assert.True(report.Equal, await ServiceReplication.TraceAsync(report, regions.Primary.ConnectionString, regions.Secondary.ConnectionString));
         Assert.True(report.Compared.Messages > 0, report.Describe());
         var (_, _, _, deadLettered) = await client.CountsAsync(asyncDead);
         Assert.True(deadLettered > 0, "the load dead-lettered nothing from the async queue");
@@ -135,12 +135,18 @@ public sealed class ReplicationServiceTests(AzuriteRegionsFixture regions) : ICl
     [Fact]
     public async Task A_secondary_killed_and_restarted_empty_is_filled_by_a_full_copy_deletes_included()
     {
+        // Regions of its own: the class's other tests compare the shared primary with the shared secondary.
         var data = Path.Combine(regions.DataRoot, $"replaced-{Guid.NewGuid():N}");
+        await using var primary = await AzuriteProcess.StartAsync(new AzuriteStartOptions { Location = Path.Combine(data, "primary") });
         await using var first = await AzuriteProcess.StartAsync(new AzuriteStartOptions { Location = Path.Combine(data, "first") });
         var endpoint = FreePort.Next();
         await using var forwarder = TcpForwarder.Start(endpoint, first.TablePort);
         var secondaryThroughForwarder = first.ConnectionString.Replace($":{first.TablePort}/", $":{endpoint}/", StringComparison.Ordinal);
-        var configuration = new Dictionary<string, string?>(regions.RegionConfiguration) { ["Regions:Secondary:ConnectionString"] = secondaryThroughForwarder };
+        var configuration = new Dictionary<string, string?>(regions.RegionConfiguration)
+        {
+            ["Regions:Primary:ConnectionString"] = primary.ConnectionString,
+            ["Regions:Secondary:ConnectionString"] = secondaryThroughForwarder,
+        };
         await using var service = await ServiceProcess.StartAsync(new ServiceProcessOptions { RegionConfiguration = configuration, Environment = FastFailure });
         using var client = service.CreateClient();
         var sync = await client.DeclareQueueAsync(new { replication = "sync" });
@@ -165,7 +171,7 @@ public sealed class ReplicationServiceTests(AzuriteRegionsFixture regions) : ICl
         forwarder.Retarget(replacement.TablePort);
         await ServiceReplication.WaitUntilSynchronizedAsync(client, CatchUpTimeout);
 
-        var report = await ServiceReplication.CompareUntilEqualAsync(regions.Primary.ConnectionString, replacement.ConnectionString, client, CatchUpTimeout);
+        var report = await ServiceReplication.CompareUntilEqualAsync(primary.ConnectionString, replacement.ConnectionString, client, CatchUpTimeout);
         Assert.True(report.Equal, report.Describe());
         Assert.Equal(20 - 5 + 10 + 20 + 1, report.Compared.Messages);
         var types = (await ServiceReplication.EventsSinceAsync(client, since)).Select(e => e.Str("type")).ToList();

@@ -50,6 +50,30 @@ internal static class ServiceReplication
         return response.GetProperty("events").EnumerateArray().ToList();
     }
 
+    /// <summary>For a failure message: every row either store holds of the first few messages the report names (their
+    /// anchors, tombstones, index, change and move rows), so that a divergence can be traced to the change that made it.</summary>
+    public static async Task<string> TraceAsync(ConsistencyReport report, string primary, string secondary)
+    {
+        var text = new System.Text.StringBuilder(report.Describe());
+        foreach (var item in report.Missing.Concat(report.Extra).Concat(report.Different).Select(d => d.Item).Where(i => i.StartsWith("message ", StringComparison.Ordinal)).Take(3))
+        {
+            var parts = item["message ".Length..].Split(" seq=");
+            var partition = parts[0].Replace('/', '|');
+            var sequence = parts[1];
+            foreach (var (name, connection) in new[] { ("primary", primary), ("secondary", secondary) })
+            {
+                var table = new Azure.Data.Tables.TableClient(connection, "Messages");
+                await foreach (var row in table.QueryAsync<Azure.Data.Tables.TableEntity>(Azure.Data.Tables.TableClient.CreateQueryFilter($"PartitionKey eq {partition}")))
+                {
+                    if (!row.RowKey.Contains(sequence, StringComparison.Ordinal) && row.GetString("Seq") != sequence) continue;
+                    var columns = string.Join(", ", row.Where(p => p.Key is not ("PartitionKey" or "odata.etag" or "Body0" or "Timestamp")).Select(p => $"{p.Key}={p.Value}"));
+                    text.AppendLine().Append($"  {name}: {columns} (written {row.Timestamp:HH:mm:ss.fff})");
+                }
+            }
+        }
+        return text.ToString();
+    }
+
     /// <summary>Compares the stores until equal (timers may still be moving messages when lag first reads 0) or the
     /// timeout passes; returns the last report.</summary>
     public static async Task<ConsistencyReport> CompareUntilEqualAsync(string primary, string secondary, HttpClient client, TimeSpan timeout)
