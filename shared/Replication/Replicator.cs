@@ -143,8 +143,8 @@ public sealed class Replicator(
     }
 
     /// <summary>The timer's pass: catch up a secondary that is not synchronized; otherwise ship what requests left (async
-    /// partitions with anything in their outbox, sync ones with changes older than the sweep delay) and, once a minute,
-    /// collect the secondary's old tombstones and compare metadata.</summary>
+    /// partitions with anything in their outbox, sync ones with changes older than the sweep delay) and, on its first pass
+    /// and once a minute, compare metadata, make sure the secondary holds a full copy, and collect its old tombstones.</summary>
     public async Task<ReplicationSweep> SweepAsync(CancellationToken cancellationToken = default)
     {
         if (!(await state.GetAsync(cancellationToken)).Synchronized) return await CatchUpAsync(cancellationToken);
@@ -155,7 +155,11 @@ public sealed class Replicator(
         try
         {
             if (metadataState.TakeDirty() | maintain) await metadataMirror.SyncAllAsync(cancellationToken);
-            foreach (var partition in (await directory.AllQueuesAsync(cancellationToken)).SelectMany(q => q.Partitions))
+            var partitions = (await directory.AllQueuesAsync(cancellationToken)).SelectMany(q => q.Partitions).ToList();
+            // On the first pass and once a minute: a secondary without the full-copy marker (new, or lost its data
+            // while it still answered) is copied now, not during a later catch-up with a backlog on top.
+            if (maintain) await repair.EnsureCopiedAsync(partitions, cancellationToken);
+            foreach (var partition in partitions)
             {
                 var partitionKey = MessageRows.PartitionKey(partition);
                 var pending = await lag.MeasureAsync(partitionKey, 1, cancellationToken);

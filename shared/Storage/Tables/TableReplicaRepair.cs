@@ -14,6 +14,10 @@ public sealed class TableReplicaRepair(TableClient primary, TableClient secondar
     private const string MarkerPartition = "~region", MarkerRow = "copied";
     private static readonly string[] Columns = [.. IndexWithContentColumns];
 
+    /// <summary>Longer than any publish takes from its sequence to its commit (requests end after seconds), plus clock
+    /// skew between instances.</summary>
+    private static readonly TimeSpan InFlightMargin = TimeSpan.FromMinutes(1);
+
     /// <summary>Copies everything when the secondary has no marker, else only makes sure each partition has its head row.</summary>
     public async Task EnsureCopiedAsync(IReadOnlyList<QueuePartition> partitions, CancellationToken cancellationToken = default)
     {
@@ -46,6 +50,9 @@ public sealed class TableReplicaRepair(TableClient primary, TableClient secondar
     public async Task CopyPartitionAsync(QueuePartition partition, CancellationToken cancellationToken = default)
     {
         var partitionKey = PartitionKey(partition);
+        // Messages newer than this may be under way (sequence taken, transaction not yet read here, or applied to the
+        // secondary by their own change after the index was read): only older ones are judged extra below.
+        var judgedBefore = (time.GetUtcNow() - InFlightMargin).UtcTicks.ToString("D19", System.Globalization.CultureInfo.InvariantCulture);
         var index = await QueryAsync(primary, RangeFilter(partition, ReadyFrom, ReadyTo) + " or " + RangeFilter(partition, InvisibleFrom, InvisibleTo), Columns, cancellationToken);
         var dedupRows = await QueryAsync(primary, RangeFilter(partition, DedupFrom, DedupTo), ["RowKey", "Seq", "ExpiresAt"], cancellationToken);
         var dedup = dedupRows.Where(d => d.GetString("Seq") is not null).GroupBy(d => d.GetString("Seq")).ToDictionary(g => g.Key, g => g.First());
@@ -70,7 +77,8 @@ public sealed class TableReplicaRepair(TableClient primary, TableClient secondar
         foreach (var chunk in changes.Chunk(200)) await replica.ApplyAsync(partitionKey, chunk, bodies, cancellationToken);
         await CopyDedupWindowsAsync(partitionKey, dedupRows.Where(d => !live.Contains(d.GetString("Seq") ?? "")), cancellationToken);
         var anchors = await QueryAsync(secondary, TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey} and RowKey ge 'i:' and RowKey lt 'i;'"), ["RowKey", "Ver", "Gone", "Key", "BodyRow", "ExpiresAt"], cancellationToken);
-        var extras = anchors.Where(a => a.GetBoolean("Gone") != true && !live.Contains(a.RowKey[2..]))
+        var extras = anchors.Where(a => a.GetBoolean("Gone") != true && !live.Contains(a.RowKey[2..])
+                && string.CompareOrdinal(a.RowKey[2..], judgedBefore) < 0)
             .Select(a => (ITableEntity)Removed(partition, "copy", "copy", ExtraOf(a), (a.GetInt64("Ver") ?? 0) + 1)).ToList();
         foreach (var chunk in extras.Chunk(200)) await replica.ApplyAsync(partitionKey, chunk, bodies, cancellationToken);
     }
