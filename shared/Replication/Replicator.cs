@@ -45,6 +45,7 @@ public sealed class Replicator(
     private static readonly TimeSpan MaintainEvery = TimeSpan.FromMinutes(1);
 
     private readonly ConcurrentDictionary<string, SemaphoreSlim> shipping = new();
+    private readonly ConcurrentDictionary<string, bool> shipAgain = new();
     private DateTimeOffset lastMaintenance = DateTimeOffset.MinValue;
 
     /// <summary>After a store call committed (its rows in <paramref name="capture"/>): a sync queue's changes are applied
@@ -109,16 +110,22 @@ public sealed class Replicator(
     public async Task<int> ShipAsync(string partitionKey, CancellationToken cancellationToken = default)
     {
         var gate = shipping.GetOrAdd(partitionKey, _ => new SemaphoreSlim(1, 1));
-        if (!await gate.WaitAsync(0, cancellationToken)) return 0;
+        if (!await gate.WaitAsync(0, cancellationToken))
+        {
+            // The running shipper may have read its last batch before this call's changes committed: it goes round once more.
+            shipAgain[partitionKey] = true;
+            return 0;
+        }
         try
         {
             var shipped = 0;
             for (var round = 0; round < MaxShipRounds; round++)
             {
+                shipAgain.TryRemove(partitionKey, out _);
                 using var deadline = new CancellationTokenSource(ShipRoundDeadline, time);
                 using var roundToken = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
                 var batch = await outbox.ReadAsync(partitionKey, ShipBatch, roundToken.Token);
-                if (batch.Changes.Count == 0) break;
+                if (batch.Changes.Count == 0 && !shipAgain.ContainsKey(partitionKey)) break;
                 var lanes = batch.Changes.GroupBy(c => c.GetString("Seq")).Chunk(LaneMessages).Select(l => l.SelectMany(g => g).ToList()).ToList();
                 await Parallel.ForEachAsync(lanes, new ParallelOptions { MaxDegreeOfParallelism = ParallelLanes, CancellationToken = roundToken.Token },
                     async (lane, token) => await replica.ApplyAsync(partitionKey, lane, batch.Bodies, token));
@@ -126,7 +133,7 @@ public sealed class Replicator(
                 await Parallel.ForEachAsync(batch.Changes.Select(c => c.RowKey).Chunk(100), new ParallelOptions { MaxDegreeOfParallelism = ParallelLanes, CancellationToken = cancellationToken },
                     async (keys, token) => await outbox.DeleteAsync(partitionKey, keys, token));
                 shipped += batch.Changes.Count;
-                if (batch.Changes.Count < ShipBatch) break;
+                if (batch.Changes.Count < ShipBatch && !shipAgain.ContainsKey(partitionKey)) break;
             }
             await lag.MeasureAsync(partitionKey, 1, cancellationToken);
             return shipped;
