@@ -149,6 +149,21 @@ public sealed class Replicator(
         }
     }
 
+    /// <summary>A wake-up's shipping (<c>ReplicateChanges</c>): a secondary that does not answer leaves the changes in the
+    /// outbox for the sweep's catch-up, and the wake-up is done — retrying it would only fill the poison queue.</summary>
+    public async Task<int> ShipOnWakeUpAsync(string partitionKey, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await ShipAsync(partitionKey, cancellationToken);
+        }
+        catch (UnavailableException unavailable)
+        {
+            logger.LogInformation("Changes of {Partition} are left for the sweep: {Reason}", partitionKey, unavailable.Message);
+            return 0;
+        }
+    }
+
     /// <summary>The timer's pass: catch up a secondary that is not synchronized; otherwise ship what requests left (async
     /// partitions with anything in their outbox, sync ones with changes older than the sweep delay) and, on its first pass
     /// and once a minute, compare metadata, make sure the secondary holds a full copy, and collect its old tombstones.</summary>

@@ -212,6 +212,10 @@ public sealed class ReplicationServiceTests(AzuriteRegionsFixture regions) : ICl
         var settled = (await client.GetQueueAsync(async)).GetProperty("replication");
         Assert.Equal(0, settled.GetProperty("lagMessages").GetInt64());
         Assert.True(settled.GetProperty("synchronized").GetBoolean());
+        // The wake-ups ran: a ReplicateChanges invocation that failed would be retried into the poison queue.
+        var poison = new Azure.Storage.Queues.QueueClient(regions.Primary.ConnectionString, "replication-poison");
+        Assert.False(await poison.ExistsAsync() && (await poison.GetPropertiesAsync()).Value.ApproximateMessagesCount > 0,
+            "ReplicateChanges invocations failed: wake-ups reached the poison queue");
     }
 
     /// <summary>Publishes, receives and settles in a loop: acks, requeues, rejects (dead-letters), and leases left to end.</summary>
