@@ -125,7 +125,12 @@ public sealed class Replicator(
                 using var deadline = new CancellationTokenSource(ShipRoundDeadline, time);
                 using var roundToken = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
                 var batch = await outbox.ReadAsync(partitionKey, ShipBatch, roundToken.Token);
-                if (batch.Changes.Count == 0 && !shipAgain.ContainsKey(partitionKey)) break;
+                if (batch.Changes.Count == 0)
+                {
+                    // Nothing to apply, so nothing learnt of the secondary: read again only if a wake-up came meanwhile.
+                    if (shipAgain.ContainsKey(partitionKey)) continue;
+                    break;
+                }
                 var lanes = batch.Changes.GroupBy(c => c.GetString("Seq")).Chunk(LaneMessages).Select(l => l.SelectMany(g => g).ToList()).ToList();
                 await Parallel.ForEachAsync(lanes, new ParallelOptions { MaxDegreeOfParallelism = ParallelLanes, CancellationToken = roundToken.Token },
                     async (lane, token) => await replica.ApplyAsync(partitionKey, lane, batch.Bodies, token));
