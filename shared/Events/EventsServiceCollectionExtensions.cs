@@ -14,7 +14,7 @@ public static class EventsServiceCollectionExtensions
     {
         services.AddOptions<EventGridOptions>().BindConfiguration(EventGridOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<EventGridOptions>, EventGridOptionsValidator>();
-        services.AddSingleton<IEventStore>(sp => new TableEventStore(sp.GetRequiredService<EngineRegions>().Primary));
+        services.AddSingleton<IEventStore, PrimaryEventStore>();
         services.AddSingleton<EventPublisher>();
         services.AddSingleton<IEventPublisher>(sp => sp.GetRequiredService<EventPublisher>());
         services.AddHostedService(sp => sp.GetRequiredService<EventPublisher>());

@@ -7,7 +7,7 @@ namespace Serverless.Hosting;
 /// <summary>At start-up: creates the primary's tables and the <c>default</c> vhost, then serves. The
 /// secondary's tables are created in the background, retried with backoff until the secondary answers,
 /// so the service starts (and runs on the primary) while the secondary region is down.</summary>
-public sealed class EngineInitializer(EngineRegions regions, VhostService vhosts, TimeProvider time, ILogger<EngineInitializer> logger) : IHostedService, IDisposable
+public sealed class EngineInitializer(EngineRegions regions, Failover.RegionRoles roles, VhostService vhosts, TimeProvider time, ILogger<EngineInitializer> logger) : IHostedService, IDisposable
 {
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan LongestRetryDelay = TimeSpan.FromSeconds(15);
@@ -17,6 +17,7 @@ public sealed class EngineInitializer(EngineRegions regions, VhostService vhosts
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        await roles.RefreshAsync(cancellationToken); // which region is primary now (the configured one until a failover)
         await regions.Primary.EnsureCreatedAsync(cancellationToken);
         await vhosts.EnsureDefaultAsync(cancellationToken);
         logger.LogInformation("Storage ready in {Primary} (primary).", regions.Primary.Name);

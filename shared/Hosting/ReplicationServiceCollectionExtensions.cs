@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Serverless.Failover;
 using Serverless.Replication;
 using Serverless.Storage;
 using Serverless.Storage.Tables;
@@ -8,39 +9,36 @@ namespace Serverless.Hosting;
 
 public static class ReplicationServiceCollectionExtensions
 {
-    /// <summary>Registers the stores the engine uses — the primary region's, with every change replicated to the secondary
-    /// (messages through their outbox, metadata row by row) — and the replication services.</summary>
+    /// <summary>Registers the stores the engine uses — the current primary region's, with every change replicated to the
+    /// secondary (messages through their outbox, metadata row by row), routed by the stored topology so that a failover
+    /// moves them — and the replication and failover services.</summary>
     public static IServiceCollection AddReplication(this IServiceCollection services)
     {
         services.AddOptions<ReplicationOptions>().BindConfiguration(ReplicationOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ReplicationOptions>, ReplicationOptionsValidator>();
 
-        services.AddSingleton(sp => new TableOutbox(Regions(sp).Primary));
-        services.AddSingleton(sp => new TableReplicaStore(Regions(sp).Secondary, Time(sp)));
-        services.AddSingleton(sp => new TableMetadataMirror(Regions(sp).Primary.Metadata, Regions(sp).Secondary.Metadata));
-        services.AddSingleton(sp => new TableReplicaRepair(Regions(sp).Primary.Messages, Regions(sp).Secondary.Messages, sp.GetRequiredService<TableReplicaStore>(), Time(sp)));
-        services.AddSingleton<MetadataMirrorState>();
-        services.AddSingleton<IMetadataStore>(sp => new MirroredMetadataStore(
-            new TableMetadataStore(Regions(sp).Primary), sp.GetRequiredService<TableMetadataMirror>(), sp.GetRequiredService<MetadataMirrorState>()));
-        services.AddSingleton<IMessageStore>(sp => new ReplicatingMessageStore(
-            new TableMessageStore(Regions(sp).Primary, Time(sp)),
-            sp.GetRequiredService<Replicator>(),
-            sp.GetRequiredService<MetadataMirrorState>(),
-            sp.GetRequiredService<TableReplicaRepair>(),
-            new TableMessageStore(Regions(sp).Secondary, Time(sp))));
-
-        services.AddSingleton<ReplicationState>();
-        services.AddSingleton<ReplicationLag>();
+        services.AddSingleton<TableTopologyStore>();
+        services.AddSingleton<RegionRoles>();
         services.AddSingleton<ReplicationWakeUps>();
-        services.AddSingleton<OutboxCleaner>();
-        services.AddHostedService(sp => sp.GetRequiredService<OutboxCleaner>());
-        services.AddSingleton<Replicator>();
+        services.AddSingleton<IMetadataStore, RoutedMetadataStore>();
+        services.AddSingleton<IMessageStore, RoutedMessageStore>();
+        // The current orientation's parts, looked up whenever they are resolved (functions are made per invocation).
+        services.AddTransient(sp => Roles(sp).Current.Replicator);
+        services.AddTransient(sp => Roles(sp).Current.State);
+        services.AddTransient(sp => Roles(sp).Current.Lag);
+        services.AddTransient(sp => Roles(sp).Current.Throttle);
+        services.AddTransient(sp => Roles(sp).Current.Outbox);
+        services.AddTransient(sp => Roles(sp).Current.Repair);
+        services.AddTransient(sp => Roles(sp).Current.Replica);
+        services.AddHostedService<OutboxCleaners>();
         services.AddSingleton<TopologyService>();
-        services.AddSingleton<ReplicationThrottle>();
+        services.AddSingleton<FailoverService>();
+        services.AddSingleton<RegionProber>();
+        services.AddSingleton<Reconciler>();
+        services.AddSingleton<ReplicationSweeper>();
+        services.AddSingleton<AutoFailoverService>();
         return services;
     }
 
-    private static EngineRegions Regions(IServiceProvider services) => services.GetRequiredService<EngineRegions>();
-
-    private static TimeProvider Time(IServiceProvider services) => services.GetRequiredService<TimeProvider>();
+    private static RegionRoles Roles(IServiceProvider services) => services.GetRequiredService<RegionRoles>();
 }

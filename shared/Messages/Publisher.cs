@@ -7,12 +7,12 @@ namespace Serverless.Messages;
 /// <summary>Publishes validated messages to a queue (the default exchange) or through an exchange. A message is
 /// confirmed (<see cref="PublishStatus.Enqueued"/>) only once it is durable in the store; a batch that storage took
 /// only in part is answered with <see cref="PublishInterruptedException"/>, naming what was stored.</summary>
-public sealed class Publisher(QueueDirectory directory, VhostCatalogs catalogs, QueueUsage usage, MessageMover mover, Replication.ReplicationThrottle throttle, SequenceGenerator sequences, TimeProvider time)
+public sealed class Publisher(QueueDirectory directory, VhostCatalogs catalogs, QueueUsage usage, MessageMover mover, Failover.RegionRoles roles, SequenceGenerator sequences, TimeProvider time)
 {
     public async Task<PublishResponse> PublishToQueueAsync(string vhost, string queue, IReadOnlyList<PublishMessage> messages, CancellationToken cancellationToken = default)
     {
         var definition = await directory.GetQueueAsync(vhost, queue, cancellationToken);
-        await throttle.EnsureWithinLagAsync(definition, cancellationToken);
+        await roles.Current.Throttle.EnsureWithinLagAsync(definition, cancellationToken);
         await usage.TouchAsync(definition, cancellationToken);
         var now = time.GetUtcNow();
         var prepared = messages.Select(m => Prepare(definition, m, m.MessageId ?? NewMessageId(), exchange: "", routingKey: m.RoutingKey ?? queue, now)).ToList();
@@ -41,7 +41,7 @@ public sealed class Publisher(QueueDirectory directory, VhostCatalogs catalogs, 
             foreach (var queue in Router.Route(catalog, exchange, messages[i].RoutingKey ?? "", messages[i].Headers))
             {
                 if (await directory.FindQueueAsync(vhost, queue, cancellationToken) is not { } target) continue;
-                if (!perQueue.ContainsKey(queue)) await throttle.EnsureWithinLagAsync(target, cancellationToken);
+                if (!perQueue.ContainsKey(queue)) await roles.Current.Throttle.EnsureWithinLagAsync(target, cancellationToken);
                 routes[i].Add(queue);
                 (perQueue.TryGetValue(queue, out var list) ? list : perQueue[queue] = []).Add(i);
             }

@@ -13,7 +13,7 @@ namespace Serverless.Queues;
 /// into them), checks its conditions, and either puts the fences back (refused) or removes the queue and leaves the
 /// incarnation to be collected. Each step is recorded on the queue first, so an interrupted delete is finished or
 /// rolled back later, never left half done.</summary>
-public sealed class QueueService(IMetadataStore metadata, IMessageStore messages, QueueDirectory directory, VhostCatalogs catalogs, MessageMover mover, Replication.ReplicationState replication, Replication.ReplicationLag lag, TimeProvider time, ILogger<QueueService> logger, Events.IEventPublisher events)
+public sealed class QueueService(IMetadataStore metadata, IMessageStore messages, QueueDirectory directory, VhostCatalogs catalogs, MessageMover mover, Failover.RegionRoles roles, TimeProvider time, ILogger<QueueService> logger, Events.IEventPublisher events)
 {
     /// <summary>A delete still marked after this long was interrupted (requests end long before): the collector resolves it.</summary>
     public static readonly TimeSpan InterruptedDeleteAge = TimeSpan.FromMinutes(1);
@@ -231,10 +231,12 @@ public sealed class QueueService(IMetadataStore metadata, IMessageStore messages
     /// the age of the oldest, and synchronized when the secondary's standing is synchronized and nothing is waiting.</summary>
     private async Task<ReplicationStatus> ReplicationOfAsync(QueueDefinition definition, CancellationToken cancellationToken)
     {
+        var set = await roles.ForReadAsync(cancellationToken);
+        var lag = set.Lag;
         var pending = await Task.WhenAll(definition.Partitions.Select(p => lag.MeasureAsync(Storage.Tables.MessageRows.PartitionKey(p), Replication.TopologyService.CountUpTo, cancellationToken)));
         var behind = pending.Sum(p => (long)p.Changes);
         var seconds = pending.Max(lag.SecondsBehind);
-        var synchronized = (await replication.GetAsync(cancellationToken)).Synchronized && behind == 0;
+        var synchronized = (await set.State.GetAsync(cancellationToken)).Synchronized && !set.MirrorState.IsDirty && behind == 0;
         return new ReplicationStatus(definition.Effective.Replication ?? ReplicationMode.Sync, synchronized, behind, Math.Round(seconds, 3));
     }
 

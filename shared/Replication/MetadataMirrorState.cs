@@ -24,6 +24,9 @@ public sealed class MetadataMirrorState(TimeProvider time)
     /// <summary>True while copies are paused after a failure (the write marks the state dirty instead of copying).</summary>
     public bool Paused => time.GetUtcNow().UtcTicks < Volatile.Read(ref pausedUntilTicks);
 
+    /// <summary>A metadata row may be missing in the secondary (until the next full comparison): not synchronized.</summary>
+    public bool IsDirty => Volatile.Read(ref dirty) == 1;
+
     /// <summary>True once per failure: the caller is the one to compare.</summary>
     public bool TakeDirty() => Interlocked.Exchange(ref dirty, 0) == 1;
 }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serverless.Storage.Tables;
@@ -9,7 +8,7 @@ namespace Serverless.Replication;
 /// <summary>Deletes change rows a request shipped itself (sync queues) in bulk, a second or so later: up to 100 deletes
 /// per transaction, never one request per message. Rows it has not deleted yet (a crash) are shipped again by the
 /// sweep — harmless, applying is idempotent.</summary>
-public sealed class OutboxCleaner(TableOutbox outbox, IOptions<ReplicationOptions> options, ILogger<OutboxCleaner> logger) : BackgroundService
+public sealed class OutboxCleaner(TableOutbox outbox, ILogger<OutboxCleaner> logger)
 {
     private readonly ConcurrentDictionary<string, ConcurrentQueue<string>> shipped = new();
     private readonly ConcurrentDictionary<string, byte> pending = new();
@@ -48,26 +47,5 @@ public sealed class OutboxCleaner(TableOutbox outbox, IOptions<ReplicationOption
                 logger.LogDebug(failure, "Shipped change rows of {Partition} are left for the sweep.", partitionKey);
             }
         }
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await Task.Delay(options.Value.CleanOutboxEvery, stoppingToken);
-                await FlushAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-            }
-        }
-    }
-
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await base.StopAsync(cancellationToken);
-        await FlushAsync(cancellationToken);
     }
 }

@@ -8,15 +8,30 @@ namespace Serverless.Replication;
 /// both regions) and read through a short cache. Sync queues wait for the secondary while it is synchronized; once it
 /// has failed for longer than <see cref="ReplicationOptions.SyncGrace"/>, the first instance to see that marks it not
 /// synchronized and sync queues go on with the primary alone; the catch-up marks it synchronized again.</summary>
-public sealed class ReplicationState(IMetadataStore metadata, Hosting.EngineRegions regions, Events.IEventPublisher events, TimeProvider time, IOptions<ReplicationOptions> options, ILogger<ReplicationState> logger)
+public sealed class ReplicationState(IMetadataStore metadata, Hosting.RegionPair regions, Events.IEventPublisher events, TimeProvider time, IOptions<ReplicationOptions> options, ILogger<ReplicationState> logger)
 {
-    internal const string Kind = "replication", Scope = "*", Key = "secondary";
+    public const string Kind = "replication", Scope = "*";
+
+    /// <summary>The standing is the secondary region's, kept per region name: after a failover the other region is the
+    /// secondary and has a standing of its own.</summary>
+    private string Key => KeyFor(regions.Secondary.Name);
+
+    public static string KeyFor(string secondary) => "secondary:" + secondary;
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan MinimumAttempt = TimeSpan.FromMilliseconds(250);
 
     private readonly Lock gate = new();
     private (SecondaryStanding Status, DateTimeOffset Until)? cached;
     private DateTimeOffset? failingSince;
+
+    /// <summary>The standing as last read or written by this instance, however old (null: never read).</summary>
+    public SecondaryStanding? LastKnown
+    {
+        get
+        {
+            lock (gate) return cached?.Status;
+        }
+    }
 
     public async Task<SecondaryStanding> GetAsync(CancellationToken cancellationToken = default)
     {
@@ -61,6 +76,24 @@ public sealed class ReplicationState(IMetadataStore metadata, Hosting.EngineRegi
     }
 
     public Task MarkNotSynchronizedAsync(string reason, CancellationToken cancellationToken = default) => SetAsync(false, reason, cancellationToken);
+
+    /// <summary>Forgets the cached standing (a failover wrote a new one).</summary>
+    public void Invalidate()
+    {
+        lock (gate)
+        {
+            cached = null;
+            failingSince = null;
+        }
+    }
+
+    /// <summary>Writes the standing as a failover decided it, raising no event (the failover raises its own).</summary>
+    public async Task SetQuietlyAsync(bool synchronized, string? reason, CancellationToken cancellationToken = default)
+    {
+        var status = new SecondaryStanding(synchronized, time.GetUtcNow(), reason);
+        await metadata.PutRecordAsync(Kind, Scope, Key, status, cancellationToken);
+        lock (gate) cached = (status, time.GetUtcNow() + CacheFor);
+    }
 
     public Task MarkSynchronizedAsync(CancellationToken cancellationToken = default) => SetAsync(true, null, cancellationToken);
 

@@ -19,7 +19,7 @@ public sealed class ReplicationWakeUps(EngineRegions regions, TimeProvider time,
     public const string QueueName = "replication";
 
     private readonly ConcurrentDictionary<string, Window> windows = new();
-    private readonly Lazy<QueueClient> queue = new(() => regions.Primary.Queues.GetQueueClient(QueueName));
+    private readonly Lazy<QueueClient> queue = new(() => regions.ConfiguredPrimary.Queues.GetQueueClient(QueueName));
     private int created;
 
     public void Signal(string partitionKey)

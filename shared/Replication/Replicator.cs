@@ -32,7 +32,7 @@ public sealed class Replicator(
     MetadataMirrorState metadataState,
     ReplicationWakeUps wakeUps,
     QueueDirectory directory,
-    Hosting.EngineRegions regions,
+    Hosting.RegionPair regions,
     TimeProvider time,
     IOptions<ReplicationOptions> options,
     ILogger<Replicator> logger)
@@ -203,6 +203,17 @@ public sealed class Replicator(
             return new ReplicationSweep(shipped, CaughtUp: false, unavailable.Message);
         }
         return new ReplicationSweep(shipped, CaughtUp: false, null);
+    }
+
+    /// <summary>A planned failover's drain: everything the secondary lacks is shipped now (the catch-up's work, whatever
+    /// the standing); the secondary then holds every change committed before writes paused.</summary>
+    /// <exception cref="UnavailableException">The secondary did not take it all.</exception>
+    public async Task<int> DrainAsync(CancellationToken cancellationToken = default)
+    {
+        await cleaner.FlushAsync(cancellationToken);
+        var sweep = await CatchUpAsync(cancellationToken);
+        if (!sweep.CaughtUp) throw new UnavailableException($"The secondary region did not take every change: {sweep.Problem}", TimeSpan.FromSeconds(5));
+        return sweep.Shipped;
     }
 
     /// <summary>Brings a secondary that was away up to date: metadata first (queues must exist there before their

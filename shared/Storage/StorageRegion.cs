@@ -9,7 +9,8 @@ public sealed class StorageRegion(string name, TableServiceClient tables, QueueS
     public const string MetadataTable = "Metadata";
     public const string MessagesTable = "Messages";
     public const string EventsTable = "Events";
-    public static IReadOnlyList<string> TableNames { get; } = [MetadataTable, MessagesTable, EventsTable];
+    public const string TopologyTable = "Topology";
+    public static IReadOnlyList<string> TableNames { get; } = [MetadataTable, MessagesTable, EventsTable, TopologyTable];
 
     public string Name { get; } = name;
     public TableServiceClient Tables { get; } = tables;

@@ -18,6 +18,22 @@ public sealed class TableReplicaRepair(TableClient primary, TableClient secondar
     /// skew between instances.</summary>
     private static readonly TimeSpan InFlightMargin = TimeSpan.FromMinutes(1);
 
+    /// <summary>Forgets that the secondary holds a full copy (it was primary and may hold what the primary does not, or
+    /// rows without their anchors): the next catch-up compares and copies everything.</summary>
+    public async Task ForgetCopyAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await StorageErrors.TranslateAsync(() => secondary.DeleteEntityAsync(MarkerPartition, MarkerRow, ETag.All, cancellationToken), cancellationToken);
+        }
+        catch (StorageFailureException gone) when (gone.InnerException is RequestFailedException { Status: 404 })
+        {
+        }
+        catch (Errors.UnavailableException gone) when (gone.InnerException is RequestFailedException { Status: 404 })
+        {
+        }
+    }
+
     /// <summary>Copies everything when the secondary has no marker, else only makes sure each partition has its head row.</summary>
     public async Task EnsureCopiedAsync(IReadOnlyList<QueuePartition> partitions, CancellationToken cancellationToken = default)
     {
@@ -81,6 +97,30 @@ public sealed class TableReplicaRepair(TableClient primary, TableClient secondar
                 && string.CompareOrdinal(a.RowKey[2..], judgedBefore) < 0)
             .Select(a => (ITableEntity)Removed(partition, "copy", "copy", ExtraOf(a), (a.GetInt64("Ver") ?? 0) + 1)).ToList();
         foreach (var chunk in extras.Chunk(200)) await replica.ApplyAsync(partitionKey, chunk, bodies, cancellationToken);
+        await RemoveOrphanRowsAsync(partition, cancellationToken);
+    }
+
+    /// <summary>Index rows no anchor accounts for: rows a region wrote while it was primary (a replica's own rows always
+    /// come with their anchor, in one transaction) of messages it no longer should hold, or a message's older key left
+    /// beside the one its anchor names. Read index first, anchors second, so an apply running meanwhile is never undone.</summary>
+    private async Task RemoveOrphanRowsAsync(QueuePartition partition, CancellationToken cancellationToken)
+    {
+        var partitionKey = PartitionKey(partition);
+        var held = await QueryAsync(secondary, RangeFilter(partition, ReadyFrom, ReadyTo) + " or " + RangeFilter(partition, InvisibleFrom, InvisibleTo), ["RowKey", "Seq"], cancellationToken);
+        if (held.Count == 0) return;
+        var anchors = (await QueryAsync(secondary, TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey} and RowKey ge 'i:' and RowKey lt 'i;'"), ["RowKey", "Key", "Gone"], cancellationToken))
+            .ToDictionary(a => a.RowKey[2..], a => a);
+        var orphans = new List<string>();
+        foreach (var row in held)
+        {
+            var sequence = row.GetString("Seq") ?? "";
+            if (anchors.TryGetValue(sequence, out var anchor) && anchor.GetBoolean("Gone") != true && anchor.GetString("Key") == row.RowKey) continue;
+            orphans.Add(row.RowKey);
+            if (!anchors.TryGetValue(sequence, out anchor) || anchor.GetBoolean("Gone") == true) orphans.Add(BodyKey(sequence));
+        }
+        await TableTransactions.SubmitAsync(secondary, orphans.Distinct().ToList(),
+            key => [new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partitionKey, key), ETag.All)],
+            TableTransactions.GiveUp, cancellationToken, mayBeGone: _ => true);
     }
 
     /// <summary>The open dedup windows of messages already gone (acked, dead-lettered): a retry of one after a promotion

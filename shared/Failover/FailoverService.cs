@@ -1,0 +1,190 @@
+using Microsoft.Extensions.Logging;
+using Serverless.Errors;
+using Serverless.Events;
+using Serverless.Hosting;
+using Serverless.Queues;
+using Serverless.Storage;
+using Serverless.Storage.Tables;
+
+namespace Serverless.Failover;
+
+public static class FailoverModes
+{
+    public const string Planned = "planned", Forced = "forced";
+}
+
+/// <summary>Promotes the secondary. <c>planned</c>: writes pause (503 + Retry-After), every instance sees the pause, the
+/// secondary receives everything, then it is promoted — nothing is lost. <c>forced</c>: promoted at once; what the old
+/// primary had not shipped is estimated now and recovered when it returns (<see cref="Reconciler"/>). Either way the new
+/// epoch is written to the new primary first, so an instance that reads both regions trusts it.</summary>
+public sealed class FailoverService(RegionRoles roles, EngineRegions regions, TableTopologyStore store, QueueDirectory directory, Replication.TopologyService topology, IEventPublisher events, TimeProvider time, ILogger<FailoverService> logger)
+{
+    /// <summary>A planned failover's pause ends by itself after this (a drain that has not finished gives up).</summary>
+    public static readonly TimeSpan PauseLimit = TimeSpan.FromSeconds(60);
+
+    private readonly SemaphoreSlim running = new(1, 1);
+
+    public async Task<Replication.Topology> FailoverAsync(string mode, string reason, CancellationToken cancellationToken = default)
+    {
+        if (!await running.WaitAsync(0, cancellationToken)) throw new ConflictException("Failover refused.", "A failover is already running.");
+        try
+        {
+            var current = await roles.RefreshAsync(cancellationToken);
+            var now = time.GetUtcNow();
+            if (current.WritesPausedUntil is { } until && until > now)
+            {
+                throw new ConflictException("Failover refused.", "A planned failover is already running.");
+            }
+            var from = regions.Named(current.Primary);
+            var to = regions.Named(current.Secondary);
+            var target = await TryReadAsync(to, cancellationToken)
+                ?? throw new ConflictException("Failover refused.", $"The secondary region {to.Name} does not answer: it cannot be promoted.");
+            var fromAnswers = await TryReadAsync(from, cancellationToken) is not null;
+            if (mode == FailoverModes.Planned && !fromAnswers)
+            {
+                throw new ConflictException("Failover refused.", $"The primary region {from.Name} does not answer, so a planned failover cannot drain it: use forced.");
+            }
+            logger.LogWarning("{Mode} failover from {From} to {To} ({Reason}).", mode, from.Name, to.Name, reason);
+            await events.PublishAsync(FailoverEvents.Started(from.Name, to.Name, current.Epoch + 1, mode, reason, now), cancellationToken);
+            var (next, unreplicated) = mode == FailoverModes.Planned
+                ? (await PlannedAsync(current, from, to, now, reason, cancellationToken), 0L)
+                : await ForcedAsync(current, from, to, target, fromAnswers, now, reason, cancellationToken);
+            await events.PublishAsync(FailoverEvents.Completed(next.LastFailover!), cancellationToken);
+            logger.LogWarning("Failover complete: {To} is primary at epoch {Epoch}; {Unreplicated} messages may be missing until the old primary is reconciled.",
+                to.Name, next.Epoch, unreplicated);
+            return await topology.GetAsync(cancellationToken) with { UnreplicatedMessages = mode == FailoverModes.Forced ? unreplicated : null };
+        }
+        finally
+        {
+            running.Release();
+        }
+    }
+
+    private async Task<TopologyRecord> PlannedAsync(TopologyRecord current, StorageRegion from, StorageRegion to, DateTimeOffset started, string reason, CancellationToken cancellationToken)
+    {
+        var paused = current with { WritesPausedUntil = started + PauseLimit, UpdatedAt = started };
+        await WriteBothAsync(from, to, paused, cancellationToken);
+        roles.Use(paused);
+        try
+        {
+            // Every instance sees the pause within its cache time; writes committed before that are in the outbox.
+            await Task.Delay(RegionRoles.CacheFor + TimeSpan.FromMilliseconds(500), time, cancellationToken);
+            var drained = await roles.SetFor(from.Name).Replicator.DrainAsync(cancellationToken);
+            logger.LogInformation("Drained {Changes} changes into {To} before promoting it.", drained, to.Name);
+        }
+        catch (Exception failure) when (failure is UnavailableException or OperationCanceledException)
+        {
+            var resumed = current with { WritesPausedUntil = null, UpdatedAt = time.GetUtcNow() };
+            await WriteBothAsync(from, to, resumed, CancellationToken.None);
+            roles.Use(resumed);
+            throw new ConflictException("Failover refused.", $"The secondary region {to.Name} did not take every change, so it was not promoted; writes resumed on {from.Name}. ({failure.Message})");
+        }
+        var completed = time.GetUtcNow();
+        var next = new TopologyRecord(current.Epoch + 1, to.Name, from.Name)
+        {
+            AutoFailover = current.AutoFailover,
+            PromotedAt = completed,
+            UpdatedAt = completed,
+            LastFailover = new FailoverRecord(from.Name, to.Name, current.Epoch + 1, FailoverModes.Planned, 0, started, completed) { Reason = reason },
+        };
+        await PromoteAsync(from, to, next, cancellationToken);
+        var set = roles.SetFor(to.Name);
+        // The old primary holds every change (drained) but none of a replica's anchors: a full copy before it is relied on.
+        await set.Repair.ForgetCopyAsync(cancellationToken);
+        await set.State.SetQuietlyAsync(false, "promoted by a planned failover: the old primary is copied as the new secondary", cancellationToken);
+        return next;
+    }
+
+    private async Task<(TopologyRecord, long)> ForcedAsync(TopologyRecord current, StorageRegion from, StorageRegion to, TableTopologyStore.Stored target, bool fromAnswers,
+        DateTimeOffset started, string reason, CancellationToken cancellationToken)
+    {
+        var unreplicated = await EstimateUnreplicatedAsync(from, fromAnswers, cancellationToken);
+        var completed = time.GetUtcNow();
+        var next = new TopologyRecord(current.Epoch + 1, to.Name, from.Name)
+        {
+            AutoFailover = current.AutoFailover,
+            PromotedAt = completed,
+            UpdatedAt = completed,
+            ReconcilePending = true,
+            LastFailover = new FailoverRecord(from.Name, to.Name, current.Epoch + 1, FailoverModes.Forced, unreplicated, started, completed) { Reason = reason },
+        };
+        // Conditional on the row as read: of two instances promoting at once, one wins, the other is told so.
+        if (!await store.WriteAsync(to, next, target.ETag == default ? null : target.ETag, cancellationToken))
+        {
+            throw new ConflictException("Failover refused.", "Another instance changed the topology meanwhile; read it again.");
+        }
+        await TryWriteAsync(from, next, cancellationToken);
+        roles.Use(next);
+        var set = roles.SetFor(to.Name);
+        try
+        {
+            await set.State.SetQuietlyAsync(false, "promoted by a forced failover: the old primary is reconciled, then copied", cancellationToken);
+        }
+        catch (UnavailableException)
+        {
+            // The standing is mirrored to the old primary too; the new primary's copy is what this orientation reads.
+        }
+        return (next, unreplicated);
+    }
+
+    /// <summary>The changes the old primary has not shipped, counted from its outboxes when it answers; otherwise the lag
+    /// this instance last measured (a best estimate: sync queues' changes are shipped before they are confirmed).</summary>
+    private async Task<long> EstimateUnreplicatedAsync(StorageRegion from, bool fromAnswers, CancellationToken cancellationToken)
+    {
+        var set = roles.SetFor(from.Name);
+        if (fromAnswers)
+        {
+            try
+            {
+                long total = 0;
+                foreach (var partition in (await directory.AllQueuesAsync(cancellationToken)).SelectMany(q => q.Partitions))
+                {
+                    total += (await set.Lag.MeasureAsync(MessageRows.PartitionKey(partition), Replication.TopologyService.CountUpTo, cancellationToken)).Changes;
+                }
+                return total;
+            }
+            catch (UnavailableException)
+            {
+            }
+        }
+        return set.Lag.All.Sum(m => (long)m.Lag.Changes);
+    }
+
+    private async Task PromoteAsync(StorageRegion from, StorageRegion to, TopologyRecord next, CancellationToken cancellationToken)
+    {
+        await store.WriteAsync(to, next, etag: null, cancellationToken); // the new primary first: it carries the higher epoch
+        await TryWriteAsync(from, next, cancellationToken);
+        roles.Use(next);
+    }
+
+    private async Task WriteBothAsync(StorageRegion first, StorageRegion second, TopologyRecord record, CancellationToken cancellationToken)
+    {
+        await store.WriteAsync(first, record, etag: null, cancellationToken);
+        await TryWriteAsync(second, record, cancellationToken);
+    }
+
+    private async Task TryWriteAsync(StorageRegion region, TopologyRecord record, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await store.EnsureTableAsync(region, cancellationToken);
+            await store.WriteAsync(region, record, etag: null, cancellationToken);
+        }
+        catch (UnavailableException)
+        {
+            // It learns the new epoch when it answers (the prober and every refresh write the higher one back).
+        }
+    }
+
+    private async Task<TableTopologyStore.Stored?> TryReadAsync(StorageRegion region, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await store.ReadAsync(region, cancellationToken);
+        }
+        catch (UnavailableException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,212 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using Serverless.DevHost.Local;
+using Serverless.IntegrationTests.Functions;
+using Serverless.IntegrationTests.Replication;
+using Serverless.Testing;
+using Xunit.Abstractions;
+
+namespace Serverless.IntegrationTests.Failover;
+
+/// <summary>Failover as a user meets it: the real service through devhost over two real Azurite regions of the test's
+/// own, under a continuous publish + consume load, with the primary region killed (SIGKILL), hung (SIGSTOP) or handed
+/// over on purpose.</summary>
+public sealed class FailoverServiceTests(AzuriteRegionsFixture regions, ITestOutputHelper output) : IClassFixture<AzuriteRegionsFixture>
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+
+    /// <summary>A dead region must cost a request seconds: 2 s per attempt, no retries, 2 s of grace.</summary>
+    private static readonly Dictionary<string, string?> FastFailure = new()
+    {
+        ["Replication:SyncGraceSeconds"] = "2",
+        ["Storage:NetworkTimeout"] = "00:00:02",
+        ["Storage:MaxRetries"] = "0",
+    };
+
+    [Fact]
+    public async Task Killing_the_primary_promotes_the_synchronized_secondary_automatically_and_no_confirmed_sync_publish_is_lost()
+    {
+        await using var pair = await RegionPairProcesses.StartAsync(regions.DataRoot);
+        await using var service = await ServiceProcess.StartAsync(new ServiceProcessOptions { RegionConfiguration = pair.Configuration, Environment = FastFailure });
+        using var client = service.CreateClient();
+        var queue = await client.DeclareQueueAsync(new { replication = "sync", visibilityTimeoutSeconds = 5 });
+        await ServiceReplication.WaitUntilSynchronizedAsync(client, Patience);
+        await using var load = new FailoverLoad(client, queue, "sync");
+        load.Start();
+        await Task.Delay(TimeSpan.FromSeconds(3));
+
+        var killedAt = load.Elapsed;
+        var since = DateTimeOffset.UtcNow;
+        pair.First.KillHard();
+        var topology = await WaitForPrimaryAsync(client, RegionPairProcesses.SecondName);
+        var firstWrite = await WaitForAsync(() => load.FirstPublishSentAfter(killedAt), "a publish after the kill");
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await load.StopPublishingAsync();
+        await load.DrainAsync(quiet: TimeSpan.FromSeconds(8), timeout: Patience);
+
+        var rto = firstWrite - killedAt;
+        output.WriteLine($"confirmed {load.Confirmed.Count}, delivered {load.Delivered.Count} ({load.Delivered.Distinct().Count()} distinct, {load.Duplicates} duplicates), " +
+            $"RTO {rto.TotalSeconds:0.0} s, lost {load.Lost.Count}; failover {topology.GetProperty("lastFailover")}");
+        Assert.Empty(load.Lost);
+        Assert.True(rto <= TimeSpan.FromSeconds(30), $"RTO {rto.TotalSeconds:0.0} s");
+        Assert.Equal(2, topology.GetProperty("epoch").GetInt64());
+        Assert.Equal("forced", topology.GetProperty("lastFailover").Str("mode"));
+        var types = (await ServiceReplication.EventsSinceAsync(client, since)).Select(e => e.Str("type")).ToList();
+        var started = types.IndexOf("Serverless.Failover.Started");
+        Assert.True(started >= 0 && types.IndexOf("Serverless.Failover.Completed") > started, $"events: {string.Join(", ", types)}");
+    }
+
+    [Fact]
+    public async Task A_planned_failover_under_load_loses_nothing_redelivers_no_acked_message_and_a_planned_failback_leaves_the_stores_equal()
+    {
+        await using var pair = await RegionPairProcesses.StartAsync(regions.DataRoot);
+        await using var service = await ServiceProcess.StartAsync(new ServiceProcessOptions { RegionConfiguration = pair.Configuration, Environment = FastFailure });
+        using var client = service.CreateClient();
+        var queue = await client.DeclareQueueAsync(new { replication = "sync", visibilityTimeoutSeconds = 5 });
+        var kept = await client.DeclareQueueAsync(new { replication = "async" });
+        await client.PublishBatchAsync(kept, [.. Enumerable.Range(0, 30).Select(i => new { body = $"kept-{i}", messageId = $"kept-{i}" })]);
+        await ServiceReplication.WaitUntilSynchronizedAsync(client, Patience);
+        await using var load = new FailoverLoad(client, queue, "planned");
+        load.Start();
+        await Task.Delay(TimeSpan.FromSeconds(3));
+
+        var requestedAt = load.Elapsed;
+        var answer = await client.PostJsonAsync("api/v1/topology/failover", new { mode = "planned" }).ExpectAsync(HttpStatusCode.OK);
+        var answeredAt = load.Elapsed;
+        Assert.Equal(RegionPairProcesses.SecondName, answer.Str("primary"));
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await load.StopPublishingAsync();
+        await load.DrainAsync(quiet: TimeSpan.FromSeconds(8), timeout: Patience);
+
+        var pause = load.LongestPublishGapAfter(requestedAt);
+        output.WriteLine($"planned: answered in {(answeredAt - requestedAt).TotalSeconds:0.0} s, longest publish gap {pause.TotalSeconds:0.0} s; confirmed {load.Confirmed.Count}, " +
+            $"delivered {load.Delivered.Count}, lost {load.Lost.Count}, delivered after ack {load.DeliveredAfterAck.Count}");
+        Assert.Empty(load.Lost);
+        Assert.Empty(load.DeliveredAfterAck);
+        Assert.Equal(30, (await client.CountsAsync(kept)).Ready);
+
+        var back = await client.PostJsonAsync("api/v1/topology/failover", new { mode = "planned" }).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(RegionPairProcesses.FirstName, back.Str("primary"));
+        Assert.Equal(3, back.GetProperty("epoch").GetInt64());
+        await ServiceReplication.WaitUntilSynchronizedAsync(client, Patience);
+        var report = await ServiceReplication.CompareUntilEqualAsync(pair.First.ConnectionString, pair.Second.ConnectionString, client, Patience);
+        Assert.True(report.Equal, report.Describe());
+        Assert.Equal(30, (await client.CountsAsync(kept)).Ready);
+    }
+
+    [Fact]
+    public async Task WhenSynced_refuses_to_promote_a_degraded_secondary_and_says_so_then_always_promotes_it()
+    {
+        await using var pair = await RegionPairProcesses.StartAsync(regions.DataRoot);
+        await using var service = await ServiceProcess.StartAsync(new ServiceProcessOptions { RegionConfiguration = pair.Configuration, Environment = FastFailure });
+        using var client = service.CreateClient();
+        var queue = await client.DeclareQueueAsync(new { replication = "sync" });
+        await ServiceReplication.WaitUntilSynchronizedAsync(client, Patience);
+
+        // The secondary hangs; a sync publish waits out the grace and degrades it; then the primary dies and the
+        // secondary answers again, but it never caught up (the primary is gone): not synchronized.
+        UnixSignals.Pause(pair.Second.ProcessId);
+        await client.PublishTextAsync(queue, "only in the primary", "p-1");
+        await client.PublishTextAsync(queue, "only in the primary too", "p-2");
+        pair.First.KillHard();
+        UnixSignals.Resume(pair.Second.ProcessId);
+
+        await Task.Delay(TimeSpan.FromSeconds(25)); // 3 failed probes 5 s apart, and then some
+        var topology = await client.GetAsync("api/v1/topology").ExpectAsync(HttpStatusCode.OK);
+        output.WriteLine($"after the refusal: {topology}");
+        Assert.Equal(RegionPairProcesses.FirstName, topology.Str("primary"));
+        Assert.Equal(1, topology.GetProperty("epoch").GetInt64());
+        Assert.Contains(service.OutputLines, l => l.Contains("not synchronized and autoFailover.promote is whenSynced", StringComparison.Ordinal));
+
+        var settings = await client.PutJsonAsync("api/v1/topology/auto-failover", new { promote = "always" }).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("always", settings.Str("promote"));
+        var promoted = await WaitForPrimaryAsync(client, RegionPairProcesses.SecondName);
+        Assert.Equal("forced", promoted.GetProperty("lastFailover").Str("mode"));
+        var types = (await ServiceReplication.EventsSinceAsync(client, DateTimeOffset.UtcNow.AddMinutes(-5))).Select(e => e.Str("type")).ToList();
+        output.WriteLine($"events: {string.Join(", ", types)}");
+        Assert.Contains("Serverless.Failover.Completed", types);
+    }
+
+    [Fact]
+    public async Task A_forced_failover_of_async_queues_reports_what_may_be_missing_and_recovers_it_when_the_old_primary_returns()
+    {
+        await using var pair = await RegionPairProcesses.StartAsync(regions.DataRoot);
+        await using var service = await ServiceProcess.StartAsync(new ServiceProcessOptions { RegionConfiguration = pair.Configuration, Environment = FastFailure });
+        using var client = service.CreateClient();
+        await client.PutJsonAsync("api/v1/topology/auto-failover", new { enabled = false }).ExpectAsync(HttpStatusCode.OK);
+        var queue = await client.DeclareQueueAsync(new { replication = "async", maxReplicationLagSeconds = 3600 });
+        await client.PublishBatchAsync(queue, [.. Enumerable.Range(0, 20).Select(i => new { body = $"shipped-{i}", messageId = $"shipped-{i}" })]);
+        await ServiceReplication.WaitUntilSynchronizedAsync(client, Patience);
+
+        // The secondary hangs while 30 more are confirmed by the primary alone; then the primary hangs (its data kept).
+        UnixSignals.Pause(pair.Second.ProcessId);
+        await client.PublishBatchAsync(queue, [.. Enumerable.Range(0, 30).Select(i => new { body = $"stranded-{i}", messageId = $"stranded-{i}" })]);
+        await ServiceReplication.WaitForSecondaryAsync(client, s => s.GetProperty("lagMessages").GetInt64() >= 30, Patience, "lag of the stranded messages");
+        UnixSignals.Pause(pair.First.ProcessId);
+        UnixSignals.Resume(pair.Second.ProcessId);
+
+        var forced = await client.PostJsonAsync("api/v1/topology/failover", new { mode = "forced" }).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(RegionPairProcesses.SecondName, forced.Str("primary"));
+        var unreplicated = forced.GetProperty("unreplicatedMessages").GetInt64();
+        var (readyAfterFailover, _, _, _) = await client.CountsAsync(queue);
+        var missing = 50 - readyAfterFailover;
+        output.WriteLine($"forced: unreplicatedMessages {unreplicated}, missing after failover {missing}");
+        Assert.True(missing <= unreplicated, $"missing {missing} > reported {unreplicated}");
+        await client.PublishTextAsync(queue, "after the failover", "after-1");
+
+        UnixSignals.Resume(pair.First.ProcessId);
+        var reconciled = await WaitForAsync(async () =>
+        {
+            var t = await client.GetAsync("api/v1/topology").ExpectAsync(HttpStatusCode.OK);
+            return t.GetProperty("lastFailover").TryGetProperty("recoveredMessages", out var r) && r.ValueKind == JsonValueKind.Number ? (long?)r.GetInt64() : null;
+        }, "the reconciliation");
+        output.WriteLine($"recovered {reconciled}");
+
+        var delivered = new List<string>();
+        for (var empty = 0; empty < 3;)
+        {
+            var messages = await client.ReceiveAsync(queue, maxMessages: 10);
+            if (messages.Length == 0)
+            {
+                empty++;
+                continue;
+            }
+            delivered.AddRange(messages.Select(m => m.Str("body")));
+            await client.AckAsync(queue, [.. messages.Select(m => m.Str("receipt"))]);
+        }
+        var expected = Enumerable.Range(0, 20).Select(i => $"shipped-{i}").Concat(Enumerable.Range(0, 30).Select(i => $"stranded-{i}")).Append("after the failover").Order().ToList();
+        Assert.Equal(expected, delivered.Distinct().Order().ToList());
+        Assert.Equal(delivered.Count, delivered.Distinct().Count());
+        await ServiceReplication.WaitUntilSynchronizedAsync(client, Patience);
+        var report = await ServiceReplication.CompareUntilEqualAsync(pair.Second.ConnectionString, pair.First.ConnectionString, client, Patience);
+        Assert.True(report.Equal, report.Describe());
+    }
+
+    private static async Task<JsonElement> WaitForPrimaryAsync(HttpClient client, string primary) =>
+        (await WaitForAsync(async () =>
+        {
+            try
+            {
+                var topology = await client.GetAsync("api/v1/topology").ExpectAsync(HttpStatusCode.OK);
+                return topology.Str("primary") == primary ? (JsonElement?)topology : null;
+            }
+            catch (Exception failure) when (failure is HttpRequestException or TaskCanceledException or Xunit.Sdk.XunitException)
+            {
+                return null;
+            }
+        }, $"{primary} primary"));
+
+    private static Task<T> WaitForAsync<T>(Func<T?> probe, string what) where T : struct => WaitForAsync(() => Task.FromResult(probe()), what);
+
+    private static async Task<T> WaitForAsync<T>(Func<Task<T?>> probe, string what) where T : struct
+    {
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < Patience)
+        {
+            if (await probe() is { } value) return value;
+            await Task.Delay(250);
+        }
+        throw new TimeoutException($"No {what} within {Patience.TotalSeconds:0} s.");
+    }
+}
