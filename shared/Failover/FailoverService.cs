@@ -45,10 +45,13 @@ public sealed class FailoverService(RegionRoles roles, EngineRegions regions, Ta
                 throw new ConflictException("Failover refused.", $"The primary region {from.Name} does not answer, so a planned failover cannot drain it: use forced.");
             }
             logger.LogWarning("{Mode} failover from {From} to {To} ({Reason}).", mode, from.Name, to.Name, reason);
-            await events.PublishAsync(FailoverEvents.Started(from.Name, to.Name, current.Epoch + 1, mode, reason, now), cancellationToken);
+            var startedEvent = FailoverEvents.Started(from.Name, to.Name, current.Epoch + 1, mode, reason, now);
+            if (mode == FailoverModes.Planned) await events.PublishAsync(startedEvent, cancellationToken);
             var (next, unreplicated) = mode == FailoverModes.Planned
                 ? (await PlannedAsync(current, from, to, now, reason, cancellationToken), 0L)
                 : await ForcedAsync(current, from, to, target, fromAnswers, now, reason, cancellationToken);
+            // A forced failover takes milliseconds and its old primary may be gone: both events go to the new one.
+            if (mode == FailoverModes.Forced) await events.PublishAsync(startedEvent, cancellationToken);
             await events.PublishAsync(FailoverEvents.Completed(next.LastFailover!), cancellationToken);
             logger.LogWarning("Failover complete: {To} is primary at epoch {Epoch}; {Unreplicated} messages may be missing until the old primary is reconciled.",
                 to.Name, next.Epoch, unreplicated);

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using Serverless.DevHost.Local;
 using Serverless.IntegrationTests.Functions;
+using Serverless.IntegrationTests.Hosting;
 using Serverless.IntegrationTests.Replication;
 using Serverless.Testing;
 using Xunit.Abstractions;
@@ -52,7 +53,7 @@ public sealed class FailoverServiceTests(AzuriteRegionsFixture regions, ITestOut
         Assert.True(rto <= TimeSpan.FromSeconds(30), $"RTO {rto.TotalSeconds:0.0} s");
         Assert.Equal(2, topology.GetProperty("epoch").GetInt64());
         Assert.Equal("forced", topology.GetProperty("lastFailover").Str("mode"));
-        var types = (await ServiceReplication.EventsSinceAsync(client, since)).Select(e => e.Str("type")).ToList();
+        var types = await WaitForEventsAsync(client, since, "Serverless.Failover.Completed");
         var started = types.IndexOf("Serverless.Failover.Started");
         Assert.True(started >= 0 && types.IndexOf("Serverless.Failover.Completed") > started, $"events: {string.Join(", ", types)}");
     }
@@ -123,28 +124,35 @@ public sealed class FailoverServiceTests(AzuriteRegionsFixture regions, ITestOut
         Assert.Equal("always", settings.Str("promote"));
         var promoted = await WaitForPrimaryAsync(client, RegionPairProcesses.SecondName);
         Assert.Equal("forced", promoted.GetProperty("lastFailover").Str("mode"));
-        var types = (await ServiceReplication.EventsSinceAsync(client, DateTimeOffset.UtcNow.AddMinutes(-5))).Select(e => e.Str("type")).ToList();
+        var types = await WaitForEventsAsync(client, DateTimeOffset.UtcNow.AddMinutes(-5), "Serverless.Failover.Completed");
         output.WriteLine($"events: {string.Join(", ", types)}");
-        Assert.Contains("Serverless.Failover.Completed", types);
+        Assert.Contains(types, t => t == "Serverless.Region.Unreachable");
+        Assert.True(types.IndexOf("Serverless.Failover.Started") < types.IndexOf("Serverless.Failover.Completed"), string.Join(", ", types));
     }
 
     [Fact]
     public async Task A_forced_failover_of_async_queues_reports_what_may_be_missing_and_recovers_it_when_the_old_primary_returns()
     {
         await using var pair = await RegionPairProcesses.StartAsync(regions.DataRoot);
-        await using var service = await ServiceProcess.StartAsync(new ServiceProcessOptions { RegionConfiguration = pair.Configuration, Environment = FastFailure });
+        // The secondary behind a forwarder that can cut it off cleanly (a stopped process would still take, on resume,
+        // the requests its socket buffered, and receive the changes after all).
+        var endpoint = FreePort.Next();
+        await using var forwarder = TcpForwarder.Start(endpoint, pair.Second.TablePort);
+        var configuration = pair.Configuration;
+        configuration["Regions:Secondary:ConnectionString"] = pair.Second.ConnectionString.Replace($":{pair.Second.TablePort}/", $":{endpoint}/", StringComparison.Ordinal);
+        await using var service = await ServiceProcess.StartAsync(new ServiceProcessOptions { RegionConfiguration = configuration, Environment = FastFailure });
         using var client = service.CreateClient();
         await client.PutJsonAsync("api/v1/topology/auto-failover", new { enabled = false }).ExpectAsync(HttpStatusCode.OK);
         var queue = await client.DeclareQueueAsync(new { replication = "async", maxReplicationLagSeconds = 3600 });
         await client.PublishBatchAsync(queue, [.. Enumerable.Range(0, 20).Select(i => new { body = $"shipped-{i}", messageId = $"shipped-{i}" })]);
         await ServiceReplication.WaitUntilSynchronizedAsync(client, Patience);
 
-        // The secondary hangs while 30 more are confirmed by the primary alone; then the primary hangs (its data kept).
-        UnixSignals.Pause(pair.Second.ProcessId);
+        // The secondary is cut off while 30 more are confirmed by the primary alone; then the primary hangs (its data kept).
+        forwarder.Cut();
         await client.PublishBatchAsync(queue, [.. Enumerable.Range(0, 30).Select(i => new { body = $"stranded-{i}", messageId = $"stranded-{i}" })]);
         await ServiceReplication.WaitForSecondaryAsync(client, s => s.GetProperty("lagMessages").GetInt64() >= 30, Patience, "lag of the stranded messages");
         UnixSignals.Pause(pair.First.ProcessId);
-        UnixSignals.Resume(pair.Second.ProcessId);
+        forwarder.Restore();
 
         var forced = await client.PostJsonAsync("api/v1/topology/failover", new { mode = "forced" }).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(RegionPairProcesses.SecondName, forced.Str("primary"));
@@ -153,6 +161,7 @@ public sealed class FailoverServiceTests(AzuriteRegionsFixture regions, ITestOut
         var missing = 50 - readyAfterFailover;
         output.WriteLine($"forced: unreplicatedMessages {unreplicated}, missing after failover {missing}");
         Assert.True(missing <= unreplicated, $"missing {missing} > reported {unreplicated}");
+        Assert.True(missing > 0, "nothing was stranded: the test did not cut the secondary off");
         await client.PublishTextAsync(queue, "after the failover", "after-1");
 
         UnixSignals.Resume(pair.First.ProcessId);
@@ -181,6 +190,20 @@ public sealed class FailoverServiceTests(AzuriteRegionsFixture regions, ITestOut
         await ServiceReplication.WaitUntilSynchronizedAsync(client, Patience);
         var report = await ServiceReplication.CompareUntilEqualAsync(pair.Second.ConnectionString, pair.First.ConnectionString, client, Patience);
         Assert.True(report.Equal, report.Describe());
+        Assert.True(reconciled >= 30, $"recovered {reconciled}");
+    }
+
+    /// <summary>The event types since <paramref name="since"/>, once <paramref name="last"/> is among them (events are
+    /// written in the background, and those raised while no region took writes wait for one).</summary>
+    private static async Task<List<string>> WaitForEventsAsync(HttpClient client, DateTimeOffset since, string last)
+    {
+        var types = new List<string>();
+        await WaitForAsync(async () =>
+        {
+            types = (await ServiceReplication.EventsSinceAsync(client, since)).Select(e => e.Str("type")).ToList();
+            return types.Contains(last) ? (bool?)true : null;
+        }, last);
+        return types;
     }
 
     private static async Task<JsonElement> WaitForPrimaryAsync(HttpClient client, string primary) =>

@@ -11,6 +11,8 @@ public sealed class TcpForwarder : IAsyncDisposable
     private volatile int targetPort;
     private readonly CancellationTokenSource stopping = new();
     private readonly Task accepting;
+    private CancellationTokenSource connections = new();
+    private volatile bool cut;
 
     private TcpForwarder(int port, int targetPort)
     {
@@ -26,6 +28,19 @@ public sealed class TcpForwarder : IAsyncDisposable
     /// <summary>Sends new connections to <paramref name="port"/> from now on (a region replaced behind the same
     /// endpoint); connections already open stay with the old target.</summary>
     public void Retarget(int port) => targetPort = port;
+
+    /// <summary>The region becomes unreachable at once: open connections are closed (nothing sent on them is delivered
+    /// later, unlike a stopped process's socket buffers) and new ones are closed as they arrive, until <see cref="Restore"/>.</summary>
+    public void Cut()
+    {
+        cut = true;
+        var old = Interlocked.Exchange(ref connections, new CancellationTokenSource());
+        old.Cancel();
+        old.Dispose();
+    }
+
+    /// <summary>Forwards new connections again.</summary>
+    public void Restore() => cut = false;
 
     public async ValueTask DisposeAsync()
     {
@@ -58,11 +73,13 @@ public sealed class TcpForwarder : IAsyncDisposable
         using (client)
         using (var target = new TcpClient(AddressFamily.InterNetwork))
         {
+            if (cut) return;
             try
             {
-                await target.ConnectAsync(IPAddress.Loopback, targetPort, stopping.Token);
-                var inbound = client.GetStream().CopyToAsync(target.GetStream(), stopping.Token);
-                var outbound = target.GetStream().CopyToAsync(client.GetStream(), stopping.Token);
+                using var ended = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token, connections.Token);
+                await target.ConnectAsync(IPAddress.Loopback, targetPort, ended.Token);
+                var inbound = client.GetStream().CopyToAsync(target.GetStream(), ended.Token);
+                var outbound = target.GetStream().CopyToAsync(client.GetStream(), ended.Token);
                 await Task.WhenAny(inbound, outbound);
             }
             catch (Exception exception) when (exception is IOException or SocketException or OperationCanceledException)
