@@ -53,6 +53,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<DueMessageReleaser>();
         services.AddSingleton<MessageMover>();
         services.AddSingleton<LengthLimits>();
+        services.AddSingleton<AppendBatcher>();
         services.AddSingleton<QueueAppender>();
         services.AddSingleton<QueueUsage>();
         services.AddSingleton<VhostCatalogs>();

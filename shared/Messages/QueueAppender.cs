@@ -19,7 +19,7 @@ public sealed record QueueAppendOutcome(
 /// across shards), each shard's length limit is applied in the same transactions (duplicates first, then what fits),
 /// and <c>dropHead</c> trims the oldest afterwards. A shard fenced by a delete is looked at again: the queue is gone
 /// (404), declared anew or repaired (the messages not yet stored are tried again), or still being deleted (503).</summary>
-public sealed class QueueAppender(IMessageStore store, QueueDirectory directory, LengthLimits limits, TimeProvider time)
+public sealed class QueueAppender(IMessageStore store, AppendBatcher batcher, QueueDirectory directory, LengthLimits limits, TimeProvider time)
 {
     private const int MaxFenceRetries = 3;
 
@@ -69,7 +69,7 @@ public sealed class QueueAppender(IMessageStore store, QueueDirectory directory,
             AppendResult result;
             try
             {
-                result = await store.AppendAsync(partition, indexes.Select(i => messages[i]).ToList(), refuseOverflow, cancellationToken);
+                result = await batcher.AppendAsync(partition, indexes.Select(i => messages[i]).ToList(), refuseOverflow, cancellationToken);
             }
             catch (AppendInterruptedException interrupted)
             {
