@@ -59,6 +59,47 @@ public sealed class FailoverServiceTests(AzuriteRegionsFixture regions, ITestOut
     }
 
     [Fact]
+    public async Task A_hung_primary_of_async_queues_under_load_is_replaced_automatically_and_what_it_stranded_comes_back_when_it_resumes()
+    {
+        await using var pair = await RegionPairProcesses.StartAsync(regions.DataRoot);
+        await using var service = await ServiceProcess.StartAsync(new ServiceProcessOptions { RegionConfiguration = pair.Configuration, Environment = FastFailure });
+        using var client = service.CreateClient();
+        var queue = await client.DeclareQueueAsync(new { replication = "async", visibilityTimeoutSeconds = 5, maxReplicationLagSeconds = 3600 });
+        await ServiceReplication.WaitUntilSynchronizedAsync(client, Patience);
+        await using var load = new FailoverLoad(client, queue, "async");
+        load.Start();
+        await Task.Delay(TimeSpan.FromSeconds(4));
+
+        // Hung, not killed: its data survives (a killed Azurite loses its last seconds of writes), so it can be reconciled.
+        var hungAt = load.Elapsed;
+        UnixSignals.Pause(pair.First.ProcessId);
+        var topology = await WaitForPrimaryAsync(client, RegionPairProcesses.SecondName);
+        var firstWrite = await WaitForAsync(() => load.FirstPublishSentAfter(hungAt), "a publish after the primary hung");
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await load.StopPublishingAsync();
+        await load.DrainAsync(quiet: TimeSpan.FromSeconds(8), timeout: Patience);
+        var reported = topology.GetProperty("lastFailover").GetProperty("unreplicatedMessages").GetInt64();
+        var missing = load.Lost;
+        output.WriteLine($"after the failover: confirmed {load.Confirmed.Count}, missing {missing.Count}, reported unreplicated {reported}, RTO {(firstWrite - hungAt).TotalSeconds:0.0} s");
+        Assert.True(missing.Count <= reported, $"missing {missing.Count} > reported {reported}");
+
+        UnixSignals.Resume(pair.First.ProcessId);
+        var recovered = await WaitForAsync(async () =>
+        {
+            var t = await client.GetAsync("api/v1/topology").ExpectAsync(HttpStatusCode.OK);
+            return t.GetProperty("lastFailover").TryGetProperty("recoveredMessages", out var r) && r.ValueKind == JsonValueKind.Number ? (long?)r.GetInt64() : null;
+        }, "the reconciliation");
+        await using var after = new FailoverLoad(client, queue, "after");
+        after.Start(publisherCount: 0, consumerCount: 1);
+        await after.DrainAsync(quiet: TimeSpan.FromSeconds(8), timeout: Patience);
+        var delivered = load.Delivered.Concat(after.Delivered).ToHashSet();
+        var lost = load.Confirmed.Keys.Where(id => !delivered.Contains(id)).Order().ToList();
+        output.WriteLine($"after the old primary returned: recovered {recovered}, distinct delivered {delivered.Count}, lost {lost.Count}: {string.Join(", ", lost.Take(10))}");
+        Assert.Empty(lost);
+        Assert.True(recovered >= missing.Count, $"recovered {recovered} < missing {missing.Count}");
+    }
+
+    [Fact]
     public async Task A_planned_failover_under_load_loses_nothing_redelivers_no_acked_message_and_a_planned_failback_leaves_the_stores_equal()
     {
         await using var pair = await RegionPairProcesses.StartAsync(regions.DataRoot);
@@ -191,6 +232,56 @@ public sealed class FailoverServiceTests(AzuriteRegionsFixture regions, ITestOut
         var report = await ServiceReplication.CompareUntilEqualAsync(pair.Second.ConnectionString, pair.First.ConnectionString, client, Patience);
         Assert.True(report.Equal, report.Describe());
         Assert.True(reconciled >= 30, $"recovered {reconciled}");
+    }
+
+    [Fact]
+    public async Task An_instance_with_a_stale_topology_cannot_make_a_confirmed_write_disappear()
+    {
+        await using var pair = await RegionPairProcesses.StartAsync(regions.DataRoot);
+        await using var first = await ServiceProcess.StartAsync(new ServiceProcessOptions { RegionConfiguration = pair.Configuration, Environment = FastFailure });
+        await using var second = await ServiceProcess.StartAsync(new ServiceProcessOptions { RegionConfiguration = pair.Configuration, Environment = FastFailure, AdminKey = first.AdminKey });
+        using var one = first.CreateClient();
+        using var two = second.CreateClient();
+        await one.PutJsonAsync("api/v1/topology/auto-failover", new { enabled = false }).ExpectAsync(HttpStatusCode.OK);
+        var queue = await one.DeclareQueueAsync(new { replication = "async", maxReplicationLagSeconds = 3600 });
+        await ServiceReplication.WaitUntilSynchronizedAsync(one, Patience);
+        await using var loadOne = new FailoverLoad(one, queue, "one");
+        await using var loadTwo = new FailoverLoad(two, queue, "two");
+        loadOne.Start(publisherCount: 2, consumerCount: 0);
+        loadTwo.Start(publisherCount: 2, consumerCount: 0);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+
+        // Both regions answer: the second instance goes on writing the old primary until its cache expires.
+        var forced = await one.PostJsonAsync("api/v1/topology/failover", new { mode = "forced" }).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(RegionPairProcesses.SecondName, forced.Str("primary"));
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        await loadOne.StopPublishingAsync();
+        await loadTwo.StopPublishingAsync();
+        var recovered = await WaitForAsync(async () =>
+        {
+            var t = await one.GetAsync("api/v1/topology").ExpectAsync(HttpStatusCode.OK);
+            return t.GetProperty("lastFailover").TryGetProperty("recoveredMessages", out var r) && r.ValueKind == JsonValueKind.Number ? (long?)r.GetInt64() : null;
+        }, "the reconciliation");
+        await ServiceReplication.WaitUntilSynchronizedAsync(one, Patience);
+
+        var delivered = new List<string>();
+        for (var empty = 0; empty < 3;)
+        {
+            var messages = await one.ReceiveAsync(queue, maxMessages: 10);
+            if (messages.Length == 0)
+            {
+                empty++;
+                continue;
+            }
+            delivered.AddRange(messages.Select(m => m.Str("body")));
+            await one.AckAsync(queue, [.. messages.Select(m => m.Str("receipt"))]);
+        }
+        var confirmed = loadOne.Confirmed.Keys.Concat(loadTwo.Confirmed.Keys).ToHashSet();
+        var lost = confirmed.Where(id => !delivered.Contains(id)).Order().ToList();
+        output.WriteLine($"confirmed {loadOne.Confirmed.Count} + {loadTwo.Confirmed.Count}, delivered {delivered.Count} ({delivered.Distinct().Count()} distinct), " +
+            $"recovered by reconciliation {recovered}, lost {lost.Count}: {string.Join(", ", lost.Take(10))}");
+        Assert.Empty(lost);
+        Assert.Equal(delivered.Count, delivered.Distinct().Count());
     }
 
     /// <summary>The event types since <paramref name="since"/>, once <paramref name="last"/> is among them (events are
