@@ -130,8 +130,8 @@ public sealed class FailoverService(RegionRoles roles, EngineRegions regions, Ta
         return (next, unreplicated);
     }
 
-    /// <summary>The changes the old primary has not shipped, counted from its outboxes when it answers; otherwise the lag
-    /// this instance last measured (a best estimate: sync queues' changes are shipped before they are confirmed).</summary>
+    /// <summary>The changes the old primary has not shipped, counted from its outboxes when it answers; otherwise what this
+    /// instance knows: the last counts read and the changes it committed and did not ship since.</summary>
     private async Task<long> EstimateUnreplicatedAsync(StorageRegion from, bool fromAnswers, CancellationToken cancellationToken)
     {
         var set = roles.SetFor(from.Name);
@@ -150,7 +150,7 @@ public sealed class FailoverService(RegionRoles roles, EngineRegions regions, Ta
             {
             }
         }
-        return set.Lag.All.Sum(m => (long)m.Lag.Changes);
+        return set.Lag.UnshippedEstimate;
     }
 
     private async Task PromoteAsync(StorageRegion from, StorageRegion to, TopologyRecord next, CancellationToken cancellationToken)

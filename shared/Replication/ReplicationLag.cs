@@ -10,6 +10,19 @@ public sealed class ReplicationLag(TableOutbox outbox, OutboxCleaner cleaner, Ti
 {
     public static readonly TimeSpan FreshFor = TimeSpan.FromSeconds(1);
     private readonly ConcurrentDictionary<string, (OutboxLag Lag, DateTimeOffset MeasuredAt)> measured = new();
+    private readonly ConcurrentDictionary<string, long> pending = new();
+
+    /// <summary>This instance committed changes that are not shipped yet (async, or sync while the secondary is away).</summary>
+    public void Committed(string partitionKey, int changes) => pending.AddOrUpdate(partitionKey, changes, (_, count) => count + changes);
+
+    /// <summary>This instance shipped changes.</summary>
+    public void Shipped(string partitionKey, int changes) => pending.AddOrUpdate(partitionKey, 0, (_, count) => Math.Max(0, count - changes));
+
+    /// <summary>The changes not shipped as this instance knows them without asking the primary (a forced failover's
+    /// estimate when the primary does not answer): per partition the larger of the last count read from its outbox and
+    /// the changes committed here since minus those shipped here; changes other instances committed since are not in it.</summary>
+    public long UnshippedEstimate => measured.Keys.Union(pending.Keys)
+        .Sum(key => Math.Max(pending.GetValueOrDefault(key), measured.TryGetValue(key, out var last) ? last.Lag.Changes : 0));
 
     /// <summary>The partition's lag as last measured, measuring again when that is older than <see cref="FreshFor"/>.</summary>
     public async Task<OutboxLag> GetAsync(string partitionKey, CancellationToken cancellationToken = default)
@@ -28,6 +41,7 @@ public sealed class ReplicationLag(TableOutbox outbox, OutboxCleaner cleaner, Ti
         var unshipped = cleaner.Unshipped(partitionKey, keys);
         var lag = new OutboxLag(unshipped.Count, unshipped.Count == 0 ? null : TableOutbox.TimeOf(unshipped[0]));
         measured[partitionKey] = (lag, time.GetUtcNow());
+        if (unshipped.Count < countUpTo) pending[partitionKey] = unshipped.Count; // counted in full: exact as of now
         return lag;
     }
 

@@ -60,10 +60,15 @@ public sealed class Replicator(
         var partitionKey = changes[0].PartitionKey;
         if (partition.Replication == ReplicationMode.Async)
         {
+            lag.Committed(partitionKey, changes.Count);
             wakeUps.Signal(partitionKey);
             return;
         }
-        if (!(await state.GetAsync(cancellationToken)).Synchronized) return; // the outbox keeps them for the catch-up
+        if (!(await state.GetAsync(cancellationToken)).Synchronized)
+        {
+            lag.Committed(partitionKey, changes.Count);
+            return; // the outbox keeps them for the catch-up
+        }
         var bodies = rows.Where(r => r.RowKey.StartsWith("m:", StringComparison.Ordinal)).OfType<TableEntity>().ToDictionary(b => b.RowKey[2..]);
         var started = time.GetUtcNow();
         for (var wait = FirstRetry; ; wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, LongestRetry.Ticks)))
@@ -82,6 +87,7 @@ public sealed class Replicator(
             {
                 if (state.Failed(started))
                 {
+                    lag.Committed(partitionKey, changes.Count);
                     await state.MarkNotSynchronizedAsync($"it did not answer for {options.Value.SyncGraceSeconds} s ({Describe(failure)})", cancellationToken);
                     return;
                 }
@@ -138,6 +144,7 @@ public sealed class Replicator(
                 await Parallel.ForEachAsync(batch.Changes.Select(c => c.RowKey).Chunk(100), new ParallelOptions { MaxDegreeOfParallelism = ParallelLanes, CancellationToken = cancellationToken },
                     async (keys, token) => await outbox.DeleteAsync(partitionKey, keys, token));
                 shipped += batch.Changes.Count;
+                lag.Shipped(partitionKey, batch.Changes.Count);
                 if (batch.Changes.Count < ShipBatch && !shipAgain.ContainsKey(partitionKey)) break;
             }
             await lag.MeasureAsync(partitionKey, 1, cancellationToken);
