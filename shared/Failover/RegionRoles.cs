@@ -60,6 +60,27 @@ public sealed class RegionRoles(EngineRegions regions, TableTopologyStore store,
         return SetFor(current.Primary);
     }
 
+    /// <summary>Runs a write against the current primary. A write that meets a region that does not answer reads the
+    /// topology again: if another region has become primary meanwhile it is retried there once (a retried append
+    /// keeps its sequence, so if the first attempt did commit in the old primary, reconciliation finds the same rows),
+    /// else the 503 stands.</summary>
+    public async Task<T> WriteAsync<T>(Func<ReplicationSet, Task<T>> write, CancellationToken cancellationToken = default)
+    {
+        var set = await ForWriteAsync(cancellationToken);
+        try
+        {
+            return await write(set);
+        }
+        catch (Errors.UnavailableException) when (!cancellationToken.IsCancellationRequested)
+        {
+            var now = await RefreshAsync(cancellationToken);
+            var moved = SetFor(now.Primary);
+            if (ReferenceEquals(moved, set)) throw;
+            logger.LogInformation("A write met {Old}, no longer primary; retried in {New}.", set.Regions.Primary.Name, now.Primary);
+            return await write(await ForWriteAsync(cancellationToken));
+        }
+    }
+
     /// <summary>The current topology, read again when the cached one is older than <see cref="CacheFor"/>.</summary>
     public async ValueTask<TopologyRecord> GetAsync(CancellationToken cancellationToken = default)
     {

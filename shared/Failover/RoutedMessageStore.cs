@@ -10,20 +10,17 @@ public sealed class RoutedMessageStore(RegionRoles roles) : IMessageStore
 {
     public async Task CreatePartitionAsync(QueuePartition partition, CancellationToken cancellationToken = default)
     {
-        var store = await roles.ForWriteAsync(cancellationToken);
-        await store.Messages.CreatePartitionAsync(partition, cancellationToken);
+        await roles.WriteAsync(async store => { await store.Messages.CreatePartitionAsync(partition, cancellationToken); return true; }, cancellationToken);
     }
 
     public async Task<PartitionHeadState?> FencePartitionAsync(QueuePartition partition, CancellationToken cancellationToken = default)
     {
-        var store = await roles.ForWriteAsync(cancellationToken);
-        return await store.Messages.FencePartitionAsync(partition, cancellationToken);
+        return await roles.WriteAsync(store => store.Messages.FencePartitionAsync(partition, cancellationToken), cancellationToken);
     }
 
     public async Task UnfencePartitionAsync(QueuePartition partition, PartitionHeadState? state, CancellationToken cancellationToken = default)
     {
-        var store = await roles.ForWriteAsync(cancellationToken);
-        await store.Messages.UnfencePartitionAsync(partition, state, cancellationToken);
+        await roles.WriteAsync(async store => { await store.Messages.UnfencePartitionAsync(partition, state, cancellationToken); return true; }, cancellationToken);
     }
 
     public async Task<bool> IsEmptyAsync(QueuePartition partition, CancellationToken cancellationToken = default)
@@ -40,14 +37,12 @@ public sealed class RoutedMessageStore(RegionRoles roles) : IMessageStore
 
     public async Task<bool> DeleteIncarnationAsync(string vhost, string queue, string incarnation, int maxRows, CancellationToken cancellationToken = default)
     {
-        var store = await roles.ForWriteAsync(cancellationToken);
-        return await store.Messages.DeleteIncarnationAsync(vhost, queue, incarnation, maxRows, cancellationToken);
+        return await roles.WriteAsync(store => store.Messages.DeleteIncarnationAsync(vhost, queue, incarnation, maxRows, cancellationToken), cancellationToken);
     }
 
     public async Task<AppendResult> AppendAsync(QueuePartition partition, IReadOnlyList<MessageToStore> messages, bool refuseOverflow, CancellationToken cancellationToken = default)
     {
-        var store = await roles.ForWriteAsync(cancellationToken);
-        return await store.Messages.AppendAsync(partition, messages, refuseOverflow, cancellationToken);
+        return await roles.WriteAsync(store => store.Messages.AppendAsync(partition, messages, refuseOverflow, cancellationToken), cancellationToken);
     }
 
     public async Task<IReadOnlyList<IndexEntry>> ListReadyAsync(QueuePartition partition, int take, CancellationToken cancellationToken = default)
@@ -58,14 +53,12 @@ public sealed class RoutedMessageStore(RegionRoles roles) : IMessageStore
 
     public async Task<LeaseAttempt> LeaseAsync(QueuePartition partition, IReadOnlyList<IndexEntry> picks, DateTimeOffset visibleUntil, CancellationToken cancellationToken = default)
     {
-        var store = await roles.ForWriteAsync(cancellationToken);
-        return await store.Messages.LeaseAsync(partition, picks, visibleUntil, cancellationToken);
+        return await roles.WriteAsync(store => store.Messages.LeaseAsync(partition, picks, visibleUntil, cancellationToken), cancellationToken);
     }
 
     public async Task<IReadOnlyList<IndexEntry>> TakeAsync(QueuePartition partition, IReadOnlyList<IndexEntry> picks, CancellationToken cancellationToken = default)
     {
-        var store = await roles.ForWriteAsync(cancellationToken);
-        return await store.Messages.TakeAsync(partition, picks, cancellationToken);
+        return await roles.WriteAsync(store => store.Messages.TakeAsync(partition, picks, cancellationToken), cancellationToken);
     }
 
     public async Task<IReadOnlyList<MessageContent?>> ReadBodiesAsync(QueuePartition partition, IReadOnlyList<string> sequences, CancellationToken cancellationToken = default)
@@ -76,8 +69,7 @@ public sealed class RoutedMessageStore(RegionRoles roles) : IMessageStore
 
     public async Task<int> RemoveAsync(QueuePartition partition, IReadOnlyList<IndexEntry> entries, Disposal disposal, CancellationToken cancellationToken = default)
     {
-        var store = await roles.ForWriteAsync(cancellationToken);
-        return await store.Messages.RemoveAsync(partition, entries, disposal, cancellationToken);
+        return await roles.WriteAsync(store => store.Messages.RemoveAsync(partition, entries, disposal, cancellationToken), cancellationToken);
     }
 
     public async Task<IReadOnlyList<IndexEntry>> ListExpiredAsync(QueuePartition partition, DateTimeOffset now, int max, CancellationToken cancellationToken = default)
@@ -94,38 +86,32 @@ public sealed class RoutedMessageStore(RegionRoles roles) : IMessageStore
 
     public async Task<bool> FinishMoveAsync(QueuePartition partition, PendingMove move, CancellationToken cancellationToken = default)
     {
-        var store = await roles.ForWriteAsync(cancellationToken);
-        return await store.Messages.FinishMoveAsync(partition, move, cancellationToken);
+        return await roles.WriteAsync(store => store.Messages.FinishMoveAsync(partition, move, cancellationToken), cancellationToken);
     }
 
     public async Task<ReleaseResult> ReleaseDueAsync(QueuePartition partition, DateTimeOffset now, int deliveryLimit, int max, Disposal exhausted, CancellationToken cancellationToken = default)
     {
-        var store = await roles.ForWriteAsync(cancellationToken);
-        return await store.Messages.ReleaseDueAsync(partition, now, deliveryLimit, max, exhausted, cancellationToken);
+        return await roles.WriteAsync(store => store.Messages.ReleaseDueAsync(partition, now, deliveryLimit, max, exhausted, cancellationToken), cancellationToken);
     }
 
     public async Task<IReadOnlyList<SettleOutcome>> AckAsync(QueuePartition partition, IReadOnlyList<LeaseToken> tokens, CancellationToken cancellationToken = default)
     {
-        var store = await roles.ForWriteAsync(cancellationToken);
-        return await store.Messages.AckAsync(partition, tokens, cancellationToken);
+        return await roles.WriteAsync(store => store.Messages.AckAsync(partition, tokens, cancellationToken), cancellationToken);
     }
 
     public async Task<IReadOnlyList<SettleOutcome>> RequeueAsync(QueuePartition partition, IReadOnlyList<LeaseToken> tokens, RequeueRules rules, CancellationToken cancellationToken = default)
     {
-        var store = await roles.ForWriteAsync(cancellationToken);
-        return await store.Messages.RequeueAsync(partition, tokens, rules, cancellationToken);
+        return await roles.WriteAsync(store => store.Messages.RequeueAsync(partition, tokens, rules, cancellationToken), cancellationToken);
     }
 
     public async Task<IReadOnlyList<SettleOutcome>> RemoveLeasedAsync(QueuePartition partition, IReadOnlyList<LeaseToken> tokens, Disposal disposal, CancellationToken cancellationToken = default)
     {
-        var store = await roles.ForWriteAsync(cancellationToken);
-        return await store.Messages.RemoveLeasedAsync(partition, tokens, disposal, cancellationToken);
+        return await roles.WriteAsync(store => store.Messages.RemoveLeasedAsync(partition, tokens, disposal, cancellationToken), cancellationToken);
     }
 
     public async Task<IReadOnlyList<SettleOutcome>> ExtendAsync(QueuePartition partition, IReadOnlyList<LeaseToken> tokens, DateTimeOffset visibleUntil, CancellationToken cancellationToken = default)
     {
-        var store = await roles.ForWriteAsync(cancellationToken);
-        return await store.Messages.ExtendAsync(partition, tokens, visibleUntil, cancellationToken);
+        return await roles.WriteAsync(store => store.Messages.ExtendAsync(partition, tokens, visibleUntil, cancellationToken), cancellationToken);
     }
 
     public async Task<IReadOnlyList<IndexEntry>> ListAsync(QueuePartition partition, IndexState state, int limit, DateTimeOffset now, CancellationToken cancellationToken = default)
@@ -142,14 +128,12 @@ public sealed class RoutedMessageStore(RegionRoles roles) : IMessageStore
 
     public async Task<long> PurgeAsync(QueuePartition partition, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        var store = await roles.ForWriteAsync(cancellationToken);
-        return await store.Messages.PurgeAsync(partition, now, cancellationToken);
+        return await roles.WriteAsync(store => store.Messages.PurgeAsync(partition, now, cancellationToken), cancellationToken);
     }
 
     public async Task<int> PruneAsync(QueuePartition partition, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        var store = await roles.ForWriteAsync(cancellationToken);
-        return await store.Messages.PruneAsync(partition, now, cancellationToken);
+        return await roles.WriteAsync(store => store.Messages.PruneAsync(partition, now, cancellationToken), cancellationToken);
     }
 
     public async Task<int> CountUnderLimitsAsync(QueuePartition partition, int max, TimeSpan settle, CancellationToken cancellationToken = default)

@@ -8,8 +8,7 @@ public sealed class RoutedMetadataStore(RegionRoles roles) : IMetadataStore
 {
     public async Task<bool> CreateVhostAsync(VhostRecord vhost, CancellationToken cancellationToken = default)
     {
-        var store = await roles.ForWriteAsync(cancellationToken);
-        return await store.Metadata.CreateVhostAsync(vhost, cancellationToken);
+        return await roles.WriteAsync(store => store.Metadata.CreateVhostAsync(vhost, cancellationToken), cancellationToken);
     }
 
     public async Task<VhostRecord?> GetVhostAsync(string name, CancellationToken cancellationToken = default)
@@ -26,20 +25,17 @@ public sealed class RoutedMetadataStore(RegionRoles roles) : IMetadataStore
 
     public async Task<bool> DeleteVhostAsync(string name, CancellationToken cancellationToken = default)
     {
-        var store = await roles.ForWriteAsync(cancellationToken);
-        return await store.Metadata.DeleteVhostAsync(name, cancellationToken);
+        return await roles.WriteAsync(store => store.Metadata.DeleteVhostAsync(name, cancellationToken), cancellationToken);
     }
 
     public async Task<bool> MarkVhostDeletingAsync(string name, DateTimeOffset since, CancellationToken cancellationToken = default)
     {
-        var store = await roles.ForWriteAsync(cancellationToken);
-        return await store.Metadata.MarkVhostDeletingAsync(name, since, cancellationToken);
+        return await roles.WriteAsync(store => store.Metadata.MarkVhostDeletingAsync(name, since, cancellationToken), cancellationToken);
     }
 
     public async Task<(QueueRecord Queue, bool Created)> CreateQueueAsync(QueueRecord queue, CancellationToken cancellationToken = default)
     {
-        var store = await roles.ForWriteAsync(cancellationToken);
-        return await store.Metadata.CreateQueueAsync(queue, cancellationToken);
+        return await roles.WriteAsync(store => store.Metadata.CreateQueueAsync(queue, cancellationToken), cancellationToken);
     }
 
     public async Task<QueueRecord?> GetQueueAsync(string vhost, string name, CancellationToken cancellationToken = default)
@@ -56,38 +52,32 @@ public sealed class RoutedMetadataStore(RegionRoles roles) : IMetadataStore
 
     public async Task<bool> DeleteQueueAsync(string vhost, string name, CancellationToken cancellationToken = default)
     {
-        var store = await roles.ForWriteAsync(cancellationToken);
-        return await store.Metadata.DeleteQueueAsync(vhost, name, cancellationToken);
+        return await roles.WriteAsync(store => store.Metadata.DeleteQueueAsync(vhost, name, cancellationToken), cancellationToken);
     }
 
     public async Task<QueueRecord?> SetQueueDeletingAsync(QueueRecord queue, QueueDeleteState? deleting, CancellationToken cancellationToken = default)
     {
-        var store = await roles.ForWriteAsync(cancellationToken);
-        return await store.Metadata.SetQueueDeletingAsync(queue, deleting, cancellationToken);
+        return await roles.WriteAsync(store => store.Metadata.SetQueueDeletingAsync(queue, deleting, cancellationToken), cancellationToken);
     }
 
     public async Task<bool> DeleteQueueAsync(QueueRecord queue, CancellationToken cancellationToken = default)
     {
-        var store = await roles.ForWriteAsync(cancellationToken);
-        return await store.Metadata.DeleteQueueAsync(queue, cancellationToken);
+        return await roles.WriteAsync(store => store.Metadata.DeleteQueueAsync(queue, cancellationToken), cancellationToken);
     }
 
     public async Task TouchQueueAsync(string vhost, string name, DateTimeOffset usedAt, CancellationToken cancellationToken = default)
     {
-        var store = await roles.ForWriteAsync(cancellationToken);
-        await store.Metadata.TouchQueueAsync(vhost, name, usedAt, cancellationToken);
+        await roles.WriteAsync(async store => { await store.Metadata.TouchQueueAsync(vhost, name, usedAt, cancellationToken); return true; }, cancellationToken);
     }
 
     public async Task<bool> AddRecordAsync<T>(string kind, string vhost, string key, T record, CancellationToken cancellationToken = default)
     {
-        var store = await roles.ForWriteAsync(cancellationToken);
-        return await store.Metadata.AddRecordAsync<T>(kind, vhost, key, record, cancellationToken);
+        return await roles.WriteAsync(store => store.Metadata.AddRecordAsync<T>(kind, vhost, key, record, cancellationToken), cancellationToken);
     }
 
     public async Task PutRecordAsync<T>(string kind, string vhost, string key, T record, CancellationToken cancellationToken = default)
     {
-        var store = await roles.ForWriteAsync(cancellationToken);
-        await store.Metadata.PutRecordAsync<T>(kind, vhost, key, record, cancellationToken);
+        await roles.WriteAsync(async store => { await store.Metadata.PutRecordAsync<T>(kind, vhost, key, record, cancellationToken); return true; }, cancellationToken);
     }
 
     public async Task<T?> GetRecordAsync<T>(string kind, string vhost, string key, CancellationToken cancellationToken = default) where T : class
@@ -104,7 +94,6 @@ public sealed class RoutedMetadataStore(RegionRoles roles) : IMetadataStore
 
     public async Task<bool> DeleteRecordAsync(string kind, string vhost, string key, CancellationToken cancellationToken = default)
     {
-        var store = await roles.ForWriteAsync(cancellationToken);
-        return await store.Metadata.DeleteRecordAsync(kind, vhost, key, cancellationToken);
+        return await roles.WriteAsync(store => store.Metadata.DeleteRecordAsync(kind, vhost, key, cancellationToken), cancellationToken);
     }
 }
