@@ -10,7 +10,7 @@ namespace Serverless.Failover;
 /// <summary>Which region is primary, as this instance last read it: the topology row of both regions, the higher epoch
 /// trusted, cached at most <see cref="CacheFor"/>. It orients <see cref="EngineRegions"/> and picks the
 /// <see cref="ReplicationSet"/> the engine writes through.</summary>
-public sealed class RegionRoles(EngineRegions regions, TableTopologyStore store, IServiceProvider services, TimeProvider time, ILogger<RegionRoles> logger)
+public sealed class RegionRoles(EngineRegions regions, TableTopologyStore store, IServiceProvider services, Microsoft.Extensions.Options.IOptions<FailoverOptions> options, TimeProvider time, ILogger<RegionRoles> logger)
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(2);
 
@@ -24,7 +24,9 @@ public sealed class RegionRoles(EngineRegions regions, TableTopologyStore store,
     private DateTimeOffset readAt = DateTimeOffset.MinValue;
 
     /// <summary>The topology last read (the configured orientation before the first read).</summary>
-    public TopologyRecord Record => record ?? TopologyRecord.Initial(regions.ConfiguredPrimary.Name, regions.ConfiguredSecondary.Name);
+    public TopologyRecord Record => record ?? Initial;
+
+    private TopologyRecord Initial => TopologyRecord.Initial(regions.ConfiguredPrimary.Name, regions.ConfiguredSecondary.Name) with { AutoFailover = options.Value.Settings };
 
     /// <summary>The stores and replication of the current orientation.</summary>
     public ReplicationSet Current => SetFor(Record.Primary);
@@ -166,7 +168,7 @@ public sealed class RegionRoles(EngineRegions regions, TableTopologyStore store,
     /// can be (a region that did not answer gets it from the next failover or start).</summary>
     private async Task<TopologyRecord> InitializeAsync(CancellationToken cancellationToken)
     {
-        var initial = TopologyRecord.Initial(regions.ConfiguredPrimary.Name, regions.ConfiguredSecondary.Name);
+        var initial = Initial;
         foreach (var region in regions.All)
         {
             try

@@ -17,6 +17,8 @@ public static class ReplicationServiceCollectionExtensions
         services.AddOptions<ReplicationOptions>().BindConfiguration(ReplicationOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ReplicationOptions>, ReplicationOptionsValidator>();
 
+        services.AddOptions<FailoverOptions>().BindConfiguration(FailoverOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<FailoverOptions>, FailoverOptionsValidator>();
         services.AddSingleton<TableTopologyStore>();
         services.AddSingleton<RegionRoles>();
         services.AddSingleton<ReplicationWakeUps>();

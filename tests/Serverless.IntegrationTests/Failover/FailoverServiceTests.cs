@@ -284,6 +284,31 @@ public sealed class FailoverServiceTests(AzuriteRegionsFixture regions, ITestOut
         Assert.Equal(delivered.Count, delivered.Distinct().Count());
     }
 
+    [Fact]
+    public async Task A_failover_that_cannot_run_is_refused_with_409_and_bad_input_with_400_naming_the_field()
+    {
+        await using var pair = await RegionPairProcesses.StartAsync(regions.DataRoot);
+        await using var service = await ServiceProcess.StartAsync(new ServiceProcessOptions { RegionConfiguration = pair.Configuration, Environment = FastFailure });
+        using var client = service.CreateClient();
+        await client.PostJsonAsync("api/v1/topology/failover", new { mode = "sideways" }).ExpectProblemAsync(HttpStatusCode.BadRequest, "mode");
+        await client.PostJsonAsync("api/v1/topology/failover", new { }).ExpectProblemAsync(HttpStatusCode.BadRequest, "mode");
+        await client.PutJsonAsync("api/v1/topology/auto-failover", new { probeIntervalSeconds = 0, promote = "sometimes" })
+            .ExpectProblemAsync(HttpStatusCode.BadRequest, "probeIntervalSeconds", "promote");
+        await client.PutJsonAsync("api/v1/topology/auto-failover", new { enabled = false }).ExpectAsync(HttpStatusCode.OK);
+
+        UnixSignals.Pause(pair.Second.ProcessId);
+        var noSecondary = await client.PostJsonAsync("api/v1/topology/failover", new { mode = "forced" }).ExpectProblemAsync(HttpStatusCode.Conflict);
+        Assert.Contains("cannot be promoted", noSecondary.Str("detail"), StringComparison.Ordinal);
+        UnixSignals.Resume(pair.Second.ProcessId);
+
+        UnixSignals.Pause(pair.First.ProcessId);
+        var noPrimary = await client.PostJsonAsync("api/v1/topology/failover", new { mode = "planned" }).ExpectProblemAsync(HttpStatusCode.Conflict);
+        Assert.Contains("use forced", noPrimary.Str("detail"), StringComparison.Ordinal);
+        var forced = await client.PostJsonAsync("api/v1/topology/failover", new { mode = "forced" }).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(RegionPairProcesses.SecondName, forced.Str("primary"));
+        Assert.Equal(2, forced.GetProperty("epoch").GetInt64());
+    }
+
     /// <summary>The event types since <paramref name="since"/>, once <paramref name="last"/> is among them (events are
     /// written in the background, and those raised while no region took writes wait for one).</summary>
     private static async Task<List<string>> WaitForEventsAsync(HttpClient client, DateTimeOffset since, string last)
