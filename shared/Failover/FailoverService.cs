@@ -26,6 +26,7 @@ public sealed class FailoverService(RegionRoles roles, EngineRegions regions, Ta
 
     public async Task<Replication.Topology> FailoverAsync(string mode, string reason, CancellationToken cancellationToken = default)
     {
+        if (mode is not (FailoverModes.Planned or FailoverModes.Forced)) throw InvalidRequestException.For("mode", "must be planned or forced");
         if (!await running.WaitAsync(0, cancellationToken)) throw new ConflictException("Failover refused.", "A failover is already running.");
         try
         {

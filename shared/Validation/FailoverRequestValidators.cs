@@ -7,8 +7,8 @@ public sealed class FailoverRequestValidator : AbstractValidator<FailoverRequest
 {
     public FailoverRequestValidator()
     {
-        RuleFor(r => r.Mode).NotEmpty().WithMessage("is required: planned or forced")
-            .Must(m => m is FailoverModes.Planned or FailoverModes.Forced).When(r => !string.IsNullOrEmpty(r.Mode)).WithMessage("must be planned or forced");
+        RuleFor(r => r.Mode).NotEmpty().WithMessage("is required: planned or forced");
+        RuleFor(r => r.Mode).Must(m => m is FailoverModes.Planned or FailoverModes.Forced).When(r => !string.IsNullOrEmpty(r.Mode)).WithMessage("must be planned or forced");
     }
 }
 

@@ -23,3 +23,16 @@ public sealed class FailoverOptionsValidatorTests
         Assert.Contains(failures, f => f.StartsWith("Failover:Promote", StringComparison.Ordinal));
     }
 }
+
+public sealed class FailoverRequestValidatorTests
+{
+    [Theory]
+    [InlineData("sideways")]
+    [InlineData("")]
+    [InlineData(null)]
+    public void A_mode_other_than_planned_or_forced_is_named(string? mode)
+    {
+        var result = new Serverless.Validation.FailoverRequestValidator().Validate(new FailoverRequest { Mode = mode });
+        Assert.Contains(result.Errors, e => e.PropertyName == "mode" || e.PropertyName == "Mode");
+    }
+}
