@@ -54,6 +54,14 @@ public sealed class Reconciler(RegionRoles roles, EngineRegions regions, TableTo
         {
             return 0; // it came back empty: nothing of it to recover
         }
+        // Metadata first (a queue must be known before its messages): rows only the old primary has — written there and
+        // not mirrored before it went away — are copied; rows the new primary has stay as they are.
+        var metadata = await new TableMetadataMirror(oldPrimary.Metadata, newPrimary.Metadata).CopyMissingAsync(cancellationToken);
+        if (metadata > 0)
+        {
+            logger.LogWarning("Reconciliation copied {Rows} metadata rows only {Old} had into {New}.", metadata, oldPrimary.Name, newPrimary.Name);
+            directory.ForgetAll();
+        }
         var outbox = new TableOutbox(oldPrimary);
         var into = new TableReplicaStore(newPrimary.Messages, time);
         long republished = 0;

@@ -10,7 +10,7 @@ namespace Serverless.Messages;
 /// O(maxMessages) storage requests: a query for the first ready index rows (small messages ride in them), one
 /// transaction that leases (or removes) the chosen ones, and a point read per message kept in a body row —
 /// independent of queue depth and of how many messages are in flight, delayed or had their lease extended.</summary>
-public sealed class Receiver(IMessageStore store, QueueDirectory directory, QueueSignals signals, MessageMover mover, QueueUsage usage, TimeProvider time, IOptions<EngineOptions> options)
+public sealed class Receiver(IMessageStore store, QueueDirectory directory, QueueSignals signals, MessageMover mover, QueueUsage usage, Failover.RegionRoles roles, TimeProvider time, IOptions<EngineOptions> options)
 {
     private const int MaxLeaseAttempts = 6;
     private readonly ConcurrentDictionary<QueuePartition, int> activeReceivers = new();
@@ -99,7 +99,7 @@ public sealed class Receiver(IMessageStore store, QueueDirectory directory, Queu
         return result.Leased
             .Select((l, i) => (Lease: l, Content: contents[i]))
             .Where(pair => pair.Content is not null)
-            .Select(pair => Deliver(partition.Shard, pair.Lease, pair.Content!))
+            .Select(pair => MayHaveBeenDelivered(Deliver(partition.Shard, pair.Lease, pair.Content!)))
             .ToList();
     }
 
@@ -149,6 +149,11 @@ public sealed class Receiver(IMessageStore store, QueueDirectory directory, Queu
         }
         return picks.OrderBy(e => e.Key, StringComparer.Ordinal).ToList();
     }
+
+    /// <summary>Leases are not replicated, so a region promoted since a message was enqueued cannot know whether the old
+    /// primary delivered it: it says so (RabbitMQ's redelivered flag means "may have been delivered before").</summary>
+    private ReceivedMessage MayHaveBeenDelivered(ReceivedMessage message) =>
+        !message.Redelivered && roles.Record.PromotedAt is { } promoted && message.EnqueuedAt < promoted ? message with { Redelivered = true } : message;
 
     internal static ReceivedMessage Deliver(int shard, LeasedEntry leased, MessageContent content) =>
         Present(content, leased.Entry) with { Receipt = Receipt.Encode(shard, leased.Token), VisibleUntil = leased.VisibleUntil, State = null };

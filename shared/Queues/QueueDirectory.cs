@@ -37,6 +37,13 @@ public sealed class QueueDirectory(IMetadataStore metadata, VhostCatalogs catalo
         ForgetQueues(vhost);
     }
 
+    /// <summary>Forgets every cached vhost and queue (metadata was written behind the engine's back: a reconciliation).</summary>
+    public void ForgetAll()
+    {
+        vhosts.RemoveWhere(_ => true);
+        queues.RemoveWhere(_ => true);
+    }
+
     /// <summary>After a policy change: every queue of the vhost gets new effective arguments at once.</summary>
     public void ForgetQueues(string vhost)
     {

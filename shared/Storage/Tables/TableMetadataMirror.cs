@@ -47,6 +47,21 @@ public sealed class TableMetadataMirror(TableClient primary, TableClient seconda
         return changed;
     }
 
+    /// <summary>Copies the rows the secondary lacks, leaving every row it has as it is (a reconciliation: the "primary"
+    /// here is a region that was primary before and may hold what never reached this one). Returns the rows copied.</summary>
+    public async Task<int> CopyMissingAsync(CancellationToken cancellationToken = default)
+    {
+        var source = await ReadAllAsync(primary, cancellationToken);
+        var copy = await ReadAllAsync(secondary, cancellationToken);
+        var copied = 0;
+        foreach (var (key, row) in source.Where(r => !copy.ContainsKey(r.Key)))
+        {
+            await StorageErrors.TranslateAsync(() => secondary.UpsertEntityAsync(Copy(row), TableUpdateMode.Replace, cancellationToken), cancellationToken);
+            copied++;
+        }
+        return copied;
+    }
+
     private static async Task<Dictionary<(string, string), TableEntity>> ReadAllAsync(TableClient table, CancellationToken cancellationToken) =>
         await StorageErrors.TranslateAsync(async () =>
         {

@@ -295,6 +295,11 @@ public sealed class FailoverServiceTests(AzuriteRegionsFixture regions, ITestOut
         await client.PutJsonAsync("api/v1/topology/auto-failover", new { probeIntervalSeconds = 0, promote = "sometimes" })
             .ExpectProblemAsync(HttpStatusCode.BadRequest, "probeIntervalSeconds", "promote");
         await client.PutJsonAsync("api/v1/topology/auto-failover", new { enabled = false }).ExpectAsync(HttpStatusCode.OK);
+        var queue = await client.DeclareQueueAsync(new { replication = "sync", visibilityTimeoutSeconds = 600 });
+        await client.PublishTextAsync(queue, "in flight during the failover", "leased-1");
+        var leased = await client.ReceiveOneAsync(queue);
+        Assert.False(leased.GetProperty("redelivered").GetBoolean());
+        await ServiceReplication.WaitUntilSynchronizedAsync(client, Patience);
 
         UnixSignals.Pause(pair.Second.ProcessId);
         var noSecondary = await client.PostJsonAsync("api/v1/topology/failover", new { mode = "forced" }).ExpectProblemAsync(HttpStatusCode.Conflict);
@@ -307,6 +312,14 @@ public sealed class FailoverServiceTests(AzuriteRegionsFixture regions, ITestOut
         var forced = await client.PostJsonAsync("api/v1/topology/failover", new { mode = "forced" }).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(RegionPairProcesses.SecondName, forced.Str("primary"));
         Assert.Equal(2, forced.GetProperty("epoch").GetInt64());
+
+        // Leases do not survive the promotion: the message leased for 10 minutes in the old primary is ready at once.
+        var again = await client.ReceiveOneAsync(queue);
+        Assert.Equal("leased-1", again.Str("messageId"));
+        Assert.True(again.GetProperty("redelivered").GetBoolean());
+        var stale = await client.AckAsync(queue, leased.Str("receipt"));
+        Assert.Equal("stale", stale.Single().Str("status"));
+        Assert.Equal("acked", (await client.AckAsync(queue, again.Str("receipt"))).Single().Str("status"));
     }
 
     /// <summary>The event types since <paramref name="since"/>, once <paramref name="last"/> is among them (events are
