@@ -191,6 +191,8 @@ public sealed class FailoverServiceTests(AzuriteRegionsFixture regions, ITestOut
         // The secondary is cut off while 30 more are confirmed by the primary alone; then the primary hangs (its data kept).
         forwarder.Cut();
         await client.PublishBatchAsync(queue, [.. Enumerable.Range(0, 30).Select(i => new { body = $"stranded-{i}", messageId = $"stranded-{i}" })]);
+        var declaredWhileCut = await client.DeclareQueueAsync(new { replication = "async" });
+        await client.PublishBatchAsync(declaredWhileCut, [.. Enumerable.Range(0, 5).Select(i => new { body = $"late-{i}", messageId = $"late-{i}" })]);
         await ServiceReplication.WaitForSecondaryAsync(client, s => s.GetProperty("lagMessages").GetInt64() >= 30, Patience, "lag of the stranded messages");
         UnixSignals.Pause(pair.First.ProcessId);
         forwarder.Restore();
@@ -228,6 +230,9 @@ public sealed class FailoverServiceTests(AzuriteRegionsFixture regions, ITestOut
         var expected = Enumerable.Range(0, 20).Select(i => $"shipped-{i}").Concat(Enumerable.Range(0, 30).Select(i => $"stranded-{i}")).Append("after the failover").Order().ToList();
         Assert.Equal(expected, delivered.Distinct().Order().ToList());
         Assert.Equal(delivered.Count, delivered.Distinct().Count());
+        // A queue declared while the secondary was cut off comes back with its messages too.
+        var late = await client.ReceiveAsync(declaredWhileCut, maxMessages: 10);
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => $"late-{i}"), late.Select(m => m.Str("body")).Order());
         await ServiceReplication.WaitUntilSynchronizedAsync(client, Patience);
         var report = await ServiceReplication.CompareUntilEqualAsync(pair.Second.ConnectionString, pair.First.ConnectionString, client, Patience);
         Assert.True(report.Equal, report.Describe());
