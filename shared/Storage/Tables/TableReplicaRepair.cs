@@ -66,6 +66,10 @@ public sealed class TableReplicaRepair(TableClient primary, TableClient secondar
     public async Task CopyPartitionAsync(QueuePartition partition, CancellationToken cancellationToken = default)
     {
         var partitionKey = PartitionKey(partition);
+        // A region that was primary keeps its head's count, which stops being true as it receives changes: the head is
+        // made a replica's (no count), so that if it is promoted again it counts its limited shards anew.
+        await StorageErrors.TranslateAsync(() => secondary.UpsertEntityAsync(
+            new TableEntity(partitionKey, HeadKey) { ["Count"] = 0L, ["Bytes"] = 0L, ["Complete"] = true }, TableUpdateMode.Replace, cancellationToken), cancellationToken);
         // Messages newer than this may be under way (sequence taken, transaction not yet read here, or applied to the
         // secondary by their own change after the index was read): only older ones are judged extra below.
         var judgedBefore = (time.GetUtcNow() - InFlightMargin).UtcTicks.ToString("D19", System.Globalization.CultureInfo.InvariantCulture);
