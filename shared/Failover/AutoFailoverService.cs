@@ -36,14 +36,8 @@ public sealed class AutoFailoverService(RegionRoles roles, EngineRegions regions
                 request.Promote ?? record.AutoFailover.Promote);
             var next = record with { AutoFailover = settings, UpdatedAt = time.GetUtcNow() };
             if (!await store.WriteAsync(target, next, stored.Record is null ? null : stored.ETag, cancellationToken)) continue;
-            try
-            {
-                if (target == primary) await store.WriteAsync(secondary, next, etag: null, cancellationToken);
-            }
-            catch (UnavailableException)
-            {
-                // The other region learns it when it answers: every instance's refresh writes the newest copy back.
-            }
+            // The other region learns it now, or when it answers: every instance's refresh writes the newest copy back.
+            if (target == primary) await store.TryWriteAsync(secondary, next, cancellationToken);
             roles.Use(next);
             return settings;
         }

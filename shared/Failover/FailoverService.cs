@@ -38,9 +38,9 @@ public sealed class FailoverService(RegionRoles roles, EngineRegions regions, Ta
             }
             var from = regions.Named(current.Primary);
             var to = regions.Named(current.Secondary);
-            var target = await TryReadAsync(to, cancellationToken)
+            var target = await store.TryReadAsync(to, cancellationToken)
                 ?? throw new ConflictException("Failover refused.", $"The secondary region {to.Name} does not answer: it cannot be promoted.");
-            var fromAnswers = await TryReadAsync(from, cancellationToken) is not null;
+            var fromAnswers = await store.TryReadAsync(from, cancellationToken) is not null;
             if (mode == FailoverModes.Planned && !fromAnswers)
             {
                 throw new ConflictException("Failover refused.", $"The primary region {from.Name} does not answer, so a planned failover cannot drain it: use forced.");
@@ -83,15 +83,9 @@ public sealed class FailoverService(RegionRoles roles, EngineRegions regions, Ta
             roles.Use(resumed);
             throw new ConflictException("Failover refused.", $"The secondary region {to.Name} did not take every change, so it was not promoted; writes resumed on {from.Name}. ({failure.Message})");
         }
-        var completed = time.GetUtcNow();
-        var next = new TopologyRecord(current.Epoch + 1, to.Name, from.Name)
-        {
-            AutoFailover = current.AutoFailover,
-            PromotedAt = completed,
-            UpdatedAt = completed,
-            LastFailover = new FailoverRecord(from.Name, to.Name, current.Epoch + 1, FailoverModes.Planned, 0, started, completed) { Reason = reason },
-        };
-        await PromoteAsync(from, to, next, cancellationToken);
+        var next = Promoted(current, from, to, FailoverModes.Planned, 0, started, reason);
+        await WriteBothAsync(to, from, next, cancellationToken); // the new primary first: it carries the higher epoch
+        roles.Use(next);
         var set = roles.SetFor(to.Name);
         // The old primary holds every change (drained) but none of a replica's anchors: a full copy before it is relied on.
         await set.Repair.ForgetCopyAsync(cancellationToken);
@@ -103,21 +97,13 @@ public sealed class FailoverService(RegionRoles roles, EngineRegions regions, Ta
         DateTimeOffset started, string reason, CancellationToken cancellationToken)
     {
         var unreplicated = await EstimateUnreplicatedAsync(from, fromAnswers, cancellationToken);
-        var completed = time.GetUtcNow();
-        var next = new TopologyRecord(current.Epoch + 1, to.Name, from.Name)
-        {
-            AutoFailover = current.AutoFailover,
-            PromotedAt = completed,
-            UpdatedAt = completed,
-            ReconcilePending = true,
-            LastFailover = new FailoverRecord(from.Name, to.Name, current.Epoch + 1, FailoverModes.Forced, unreplicated, started, completed) { Reason = reason },
-        };
+        var next = Promoted(current, from, to, FailoverModes.Forced, unreplicated, started, reason);
         // Conditional on the row as read: of two instances promoting at once, one wins, the other is told so.
         if (!await store.WriteAsync(to, next, target.ETag == default ? null : target.ETag, cancellationToken))
         {
             throw new ConflictException("Failover refused.", "Another instance changed the topology meanwhile; read it again.");
         }
-        await TryWriteAsync(from, next, cancellationToken);
+        await store.TryWriteAsync(from, next, cancellationToken);
         roles.Use(next);
         var set = roles.SetFor(to.Name);
         try
@@ -154,41 +140,24 @@ public sealed class FailoverService(RegionRoles roles, EngineRegions regions, Ta
         return set.Lag.UnshippedEstimate;
     }
 
-    private async Task PromoteAsync(StorageRegion from, StorageRegion to, TopologyRecord next, CancellationToken cancellationToken)
+    /// <summary>The topology with <paramref name="to"/> primary at the next epoch; a forced promotion leaves the old
+    /// primary to be reconciled.</summary>
+    private TopologyRecord Promoted(TopologyRecord current, StorageRegion from, StorageRegion to, string mode, long unreplicated, DateTimeOffset started, string reason)
     {
-        await store.WriteAsync(to, next, etag: null, cancellationToken); // the new primary first: it carries the higher epoch
-        await TryWriteAsync(from, next, cancellationToken);
-        roles.Use(next);
+        var completed = time.GetUtcNow();
+        return new TopologyRecord(current.Epoch + 1, to.Name, from.Name)
+        {
+            AutoFailover = current.AutoFailover,
+            PromotedAt = completed,
+            UpdatedAt = completed,
+            ReconcilePending = mode == FailoverModes.Forced,
+            LastFailover = new FailoverRecord(from.Name, to.Name, current.Epoch + 1, mode, unreplicated, started, completed) { Reason = reason },
+        };
     }
 
     private async Task WriteBothAsync(StorageRegion first, StorageRegion second, TopologyRecord record, CancellationToken cancellationToken)
     {
         await store.WriteAsync(first, record, etag: null, cancellationToken);
-        await TryWriteAsync(second, record, cancellationToken);
-    }
-
-    private async Task TryWriteAsync(StorageRegion region, TopologyRecord record, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await store.EnsureTableAsync(region, cancellationToken);
-            await store.WriteAsync(region, record, etag: null, cancellationToken);
-        }
-        catch (UnavailableException)
-        {
-            // It learns the new epoch when it answers (the prober and every refresh write the higher one back).
-        }
-    }
-
-    private async Task<TableTopologyStore.Stored?> TryReadAsync(StorageRegion region, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await store.ReadAsync(region, cancellationToken);
-        }
-        catch (UnavailableException)
-        {
-            return null;
-        }
+        await store.TryWriteAsync(second, record, cancellationToken);
     }
 }

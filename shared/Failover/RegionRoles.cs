@@ -98,7 +98,7 @@ public sealed class RegionRoles(EngineRegions regions, TableTopologyStore store,
         try
         {
             if (record is { } fresh && readAt >= asked) return fresh; // read by the caller before us
-            var reads = await Task.WhenAll(regions.All.Select(async r => (Region: r, Read: await TryReadAsync(r, cancellationToken))));
+            var reads = await Task.WhenAll(regions.All.Select(async r => (Region: r, Read: Answer(await store.TryReadAsync(r, cancellationToken)))));
             // The higher epoch wins; at an equal epoch, the copy written last.
             var best = reads.Where(r => r.Read.Record is not null)
                 .OrderByDescending(r => r.Read.Record!.Epoch).ThenByDescending(r => r.Read.Record!.UpdatedAt)
@@ -108,7 +108,7 @@ public sealed class RegionRoles(EngineRegions regions, TableTopologyStore store,
                 // A region that answered with an older or different copy (it was away during a failover) is told.
                 foreach (var (region, read) in reads.Where(r => r.Read.Answered && r.Read.Record != best))
                 {
-                    await TryWriteAsync(region, best, cancellationToken);
+                    await store.TryWriteAsync(region, best, cancellationToken);
                 }
             }
             if (best is null && reads.All(r => r.Read.Answered))
@@ -140,29 +140,7 @@ public sealed class RegionRoles(EngineRegions regions, TableTopologyStore store,
         }
     }
 
-    private async Task TryWriteAsync(StorageRegion region, TopologyRecord best, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await store.EnsureTableAsync(region, cancellationToken);
-            await store.WriteAsync(region, best, etag: null, cancellationToken);
-        }
-        catch (Errors.UnavailableException)
-        {
-        }
-    }
-
-    private async Task<(bool Answered, TopologyRecord? Record)> TryReadAsync(StorageRegion region, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return (true, (await store.ReadAsync(region, cancellationToken)).Record);
-        }
-        catch (Errors.UnavailableException)
-        {
-            return (false, null);
-        }
-    }
+    private static (bool Answered, TopologyRecord? Record) Answer(TableTopologyStore.Stored? read) => (read is not null, read?.Record);
 
     /// <summary>No region has a topology yet (first start): the configured primary is, at epoch 1, written where it
     /// can be (a region that did not answer gets it from the next failover or start).</summary>

@@ -57,6 +57,34 @@ public sealed class TableTopologyStore
         }
     }
 
+    /// <summary>The region's row, or null when the region does not answer.</summary>
+    public async Task<Stored?> TryReadAsync(StorageRegion region, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await ReadAsync(region, cancellationToken);
+        }
+        catch (Errors.UnavailableException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Writes the record whatever the row holds (its table made first: a region may come back empty); false when
+    /// the region does not answer — it learns the record later, from any instance's refresh.</summary>
+    public async Task<bool> TryWriteAsync(StorageRegion region, TopologyRecord record, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await EnsureTableAsync(region, cancellationToken);
+            return await WriteAsync(region, record, etag: null, cancellationToken);
+        }
+        catch (Errors.UnavailableException)
+        {
+            return false;
+        }
+    }
+
     public async Task EnsureTableAsync(StorageRegion region, CancellationToken cancellationToken = default)
     {
         using var timeout = Bounded(cancellationToken);

@@ -84,11 +84,7 @@ public sealed class FailoverServiceTests(AzuriteRegionsFixture regions, ITestOut
         Assert.True(missing.Count <= reported, $"missing {missing.Count} > reported {reported}");
 
         UnixSignals.Resume(pair.First.ProcessId);
-        var recovered = await WaitForAsync(async () =>
-        {
-            var t = await client.GetAsync("api/v1/topology").ExpectAsync(HttpStatusCode.OK);
-            return t.GetProperty("lastFailover").TryGetProperty("recoveredMessages", out var r) && r.ValueKind == JsonValueKind.Number ? (long?)r.GetInt64() : null;
-        }, "the reconciliation");
+        var recovered = await WaitForRecoveredAsync(client);
         await using var after = new FailoverLoad(client, queue, "after");
         after.Start(publisherCount: 0, consumerCount: 1);
         await after.DrainAsync(quiet: TimeSpan.FromSeconds(8), timeout: Patience);
@@ -208,25 +204,10 @@ public sealed class FailoverServiceTests(AzuriteRegionsFixture regions, ITestOut
         await client.PublishTextAsync(queue, "after the failover", "after-1");
 
         UnixSignals.Resume(pair.First.ProcessId);
-        var reconciled = await WaitForAsync(async () =>
-        {
-            var t = await client.GetAsync("api/v1/topology").ExpectAsync(HttpStatusCode.OK);
-            return t.GetProperty("lastFailover").TryGetProperty("recoveredMessages", out var r) && r.ValueKind == JsonValueKind.Number ? (long?)r.GetInt64() : null;
-        }, "the reconciliation");
+        var reconciled = await WaitForRecoveredAsync(client);
         output.WriteLine($"recovered {reconciled}");
 
-        var delivered = new List<string>();
-        for (var empty = 0; empty < 3;)
-        {
-            var messages = await client.ReceiveAsync(queue, maxMessages: 10);
-            if (messages.Length == 0)
-            {
-                empty++;
-                continue;
-            }
-            delivered.AddRange(messages.Select(m => m.Str("body")));
-            await client.AckAsync(queue, [.. messages.Select(m => m.Str("receipt"))]);
-        }
+        var delivered = await ReceiveAndAckAllAsync(client, queue);
         var expected = Enumerable.Range(0, 20).Select(i => $"shipped-{i}").Concat(Enumerable.Range(0, 30).Select(i => $"stranded-{i}")).Append("after the failover").Order().ToList();
         Assert.Equal(expected, delivered.Distinct().Order().ToList());
         Assert.Equal(delivered.Count, delivered.Distinct().Count());
@@ -262,25 +243,10 @@ public sealed class FailoverServiceTests(AzuriteRegionsFixture regions, ITestOut
         await Task.Delay(TimeSpan.FromSeconds(5));
         await loadOne.StopPublishingAsync();
         await loadTwo.StopPublishingAsync();
-        var recovered = await WaitForAsync(async () =>
-        {
-            var t = await one.GetAsync("api/v1/topology").ExpectAsync(HttpStatusCode.OK);
-            return t.GetProperty("lastFailover").TryGetProperty("recoveredMessages", out var r) && r.ValueKind == JsonValueKind.Number ? (long?)r.GetInt64() : null;
-        }, "the reconciliation");
+        var recovered = await WaitForRecoveredAsync(one);
         await ServiceReplication.WaitUntilSynchronizedAsync(one, Patience);
 
-        var delivered = new List<string>();
-        for (var empty = 0; empty < 3;)
-        {
-            var messages = await one.ReceiveAsync(queue, maxMessages: 10);
-            if (messages.Length == 0)
-            {
-                empty++;
-                continue;
-            }
-            delivered.AddRange(messages.Select(m => m.Str("body")));
-            await one.AckAsync(queue, [.. messages.Select(m => m.Str("receipt"))]);
-        }
+        var delivered = await ReceiveAndAckAllAsync(one, queue);
         var confirmed = loadOne.Confirmed.Keys.Concat(loadTwo.Confirmed.Keys).ToHashSet();
         var lost = confirmed.Where(id => !delivered.Contains(id)).Order().ToList();
         output.WriteLine($"confirmed {loadOne.Confirmed.Count} + {loadTwo.Confirmed.Count}, delivered {delivered.Count} ({delivered.Distinct().Count()} distinct), " +
@@ -383,6 +349,33 @@ public sealed class FailoverServiceTests(AzuriteRegionsFixture regions, ITestOut
             return types.Contains(last) ? (bool?)true : null;
         }, last);
         return types;
+    }
+
+    /// <summary>The messages the old primary gave back, once the reconciliation after a forced failover is done.</summary>
+    private static Task<long> WaitForRecoveredAsync(HttpClient client) =>
+        WaitForAsync(async () =>
+        {
+            var topology = await client.GetAsync("api/v1/topology").ExpectAsync(HttpStatusCode.OK);
+            return topology.GetProperty("lastFailover").TryGetProperty("recoveredMessages", out var recovered) && recovered.ValueKind == JsonValueKind.Number
+                ? (long?)recovered.GetInt64() : null;
+        }, "the reconciliation");
+
+    /// <summary>Receives and acks until three receives in a row find nothing; the bodies in delivery order.</summary>
+    private static async Task<List<string>> ReceiveAndAckAllAsync(HttpClient client, string queue)
+    {
+        var delivered = new List<string>();
+        for (var empty = 0; empty < 3;)
+        {
+            var messages = await client.ReceiveAsync(queue, maxMessages: 10);
+            if (messages.Length == 0)
+            {
+                empty++;
+                continue;
+            }
+            delivered.AddRange(messages.Select(m => m.Str("body")));
+            await client.AckAsync(queue, [.. messages.Select(m => m.Str("receipt"))]);
+        }
+        return delivered;
     }
 
     private static async Task<JsonElement> WaitForPrimaryAsync(HttpClient client, string primary) =>

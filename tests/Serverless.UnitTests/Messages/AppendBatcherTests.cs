@@ -25,15 +25,10 @@ public sealed class AppendBatcherTests
     [Fact]
     public async Task Appends_arriving_while_one_is_under_way_go_together_in_one_call_and_each_gets_its_own_statuses()
     {
-        var store = AppendRecorder.Create();
-        var recorder = Recorder(store);
-        recorder.Hold = new TaskCompletionSource();
-        var batcher = new AppendBatcher(store);
-        var first = batcher.AppendAsync(Shard, [Message("a")], false);
-        await recorder.Entered.Task;
+        var (batcher, recorder, first) = await HoldFirstAppendAsync();
         var second = batcher.AppendAsync(Shard, [Message("b"), Message("c")], false);
         var third = batcher.AppendAsync(Shard, [Message("dup"), Message("d")], false);
-        recorder.Hold.SetResult();
+        recorder.Release();
 
         Assert.Equal([AppendStatus.Enqueued], (await first).Statuses);
         Assert.Equal([AppendStatus.Enqueued, AppendStatus.Enqueued], (await second).Statuses);
@@ -45,16 +40,11 @@ public sealed class AppendBatcherTests
     [Fact]
     public async Task Two_appends_of_the_same_deduplication_key_never_share_a_call()
     {
-        var store = AppendRecorder.Create();
-        var recorder = Recorder(store);
-        recorder.Hold = new TaskCompletionSource();
-        var batcher = new AppendBatcher(store);
-        var first = batcher.AppendAsync(Shard, [Message("a")], false);
-        await recorder.Entered.Task;
+        var (batcher, recorder, first) = await HoldFirstAppendAsync();
         var second = batcher.AppendAsync(Shard, [Message("x")], false);
         var third = batcher.AppendAsync(Shard, [Message("x")], false);
         var fourth = batcher.AppendAsync(Shard, [Message("y")], false);
-        recorder.Hold.SetResult();
+        recorder.Release();
         await Task.WhenAll(first, second, third, fourth);
 
         Assert.Equal([["a"], ["x", "y"], ["x"]], recorder.Calls.Select(c => c.Ids).ToArray());
@@ -63,16 +53,11 @@ public sealed class AppendBatcherTests
     [Fact]
     public async Task A_call_stored_in_part_tells_each_caller_which_of_its_messages_were_stored()
     {
-        var store = AppendRecorder.Create();
-        var recorder = Recorder(store);
-        recorder.Hold = new TaskCompletionSource();
-        var batcher = new AppendBatcher(store);
-        var first = batcher.AppendAsync(Shard, [Message("a")], false);
-        await recorder.Entered.Task;
+        var (batcher, recorder, first) = await HoldFirstAppendAsync();
         recorder.InterruptAfter = 1; // the second call stores its first message only
         var second = batcher.AppendAsync(Shard, [Message("b")], false);
         var third = batcher.AppendAsync(Shard, [Message("c")], false);
-        recorder.Hold.SetResult();
+        recorder.Release();
         await first;
 
         var secondFailure = await Assert.ThrowsAsync<AppendInterruptedException>(() => second);
@@ -84,20 +69,27 @@ public sealed class AppendBatcherTests
     [Fact]
     public async Task The_overage_of_a_shared_call_is_trimmed_once_by_the_first_caller()
     {
+        var (batcher, recorder, first) = await HoldFirstAppendAsync();
+        recorder.OverCount = 2;
+        var second = batcher.AppendAsync(Shard, [Message("b")], false);
+        var third = batcher.AppendAsync(Shard, [Message("c")], false);
+        recorder.Release();
+        await first;
+
+        Assert.Equal(2, (await second).OverCount);
+        Assert.Equal(0, (await third).OverCount);
+    }
+
+    /// <summary>A batcher whose first append ("a") is under way in the store, held there until the test releases it.</summary>
+    private static async Task<(AppendBatcher Batcher, AppendRecorder Recorder, Task<AppendResult> First)> HoldFirstAppendAsync()
+    {
         var store = AppendRecorder.Create();
         var recorder = Recorder(store);
         recorder.Hold = new TaskCompletionSource();
         var batcher = new AppendBatcher(store);
         var first = batcher.AppendAsync(Shard, [Message("a")], false);
         await recorder.Entered.Task;
-        recorder.OverCount = 2;
-        var second = batcher.AppendAsync(Shard, [Message("b")], false);
-        var third = batcher.AppendAsync(Shard, [Message("c")], false);
-        recorder.Hold.SetResult();
-        await first;
-
-        Assert.Equal(2, (await second).OverCount);
-        Assert.Equal(0, (await third).OverCount);
+        return (batcher, recorder, first);
     }
 
     private static MessageToStore Message(string id) => new(id, new MessageContent { MessageId = id, Body = [1], EnqueuedAt = DateTimeOffset.UnixEpoch }, 0, null, null, null)
@@ -117,6 +109,9 @@ public sealed class AppendBatcherTests
         public long OverCount { get; set; }
 
         public static IMessageStore Create() => Create<IMessageStore, AppendRecorder>();
+
+        /// <summary>Lets the held first call finish.</summary>
+        public void Release() => Hold?.SetResult();
 
         protected override object? Invoke(MethodInfo? method, object?[]? args)
         {
