@@ -4,13 +4,14 @@ using Serverless.Vhosts;
 
 namespace Serverless.Hosting;
 
-/// <summary>At start-up: creates the primary's tables and the <c>default</c> vhost, then serves. The
-/// secondary's tables are created in the background, retried with backoff until the secondary answers,
-/// so the service starts (and runs on the primary) while the secondary region is down.</summary>
+/// <summary>At start-up: creates the primary's tables (and the secondary's, if it answers within 2 s) and the
+/// <c>default</c> vhost, then serves. A secondary that did not answer gets its tables in the background, retried with
+/// backoff until it answers, so the service starts (and runs on the primary) while the secondary region is down.</summary>
 public sealed class EngineInitializer(EngineRegions regions, Failover.RegionRoles roles, VhostService vhosts, TimeProvider time, ILogger<EngineInitializer> logger) : IHostedService, IDisposable
 {
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan LongestRetryDelay = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan FirstAttemptLimit = TimeSpan.FromSeconds(2);
 
     private readonly CancellationTokenSource stopping = new();
     private Task secondary = Task.CompletedTask;
@@ -19,9 +20,12 @@ public sealed class EngineInitializer(EngineRegions regions, Failover.RegionRole
     {
         await roles.RefreshAsync(cancellationToken); // which region is primary now (the configured one until a failover)
         await regions.Primary.EnsureCreatedAsync(cancellationToken);
+        // The secondary's tables first when it answers at once, so that what start-up writes (the default vhost) is
+        // mirrored as it is written, not left to the first sweep (until then the secondary is not synchronized).
+        var secondaryReady = await TryPrepareSecondaryAsync(cancellationToken);
         await vhosts.EnsureDefaultAsync(cancellationToken);
         logger.LogInformation("Storage ready in {Primary} (primary).", regions.Primary.Name);
-        secondary = PrepareSecondaryAsync(stopping.Token);
+        secondary = secondaryReady ? Task.CompletedTask : PrepareSecondaryAsync(stopping.Token);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -32,6 +36,23 @@ public sealed class EngineInitializer(EngineRegions regions, Failover.RegionRole
 
     /// <summary>Stops the background retries when the container goes away without a host stop.</summary>
     public void Dispose() => stopping.Cancel();
+
+    /// <summary>One bounded attempt: a secondary that is down costs start-up this long at most.</summary>
+    private async Task<bool> TryPrepareSecondaryAsync(CancellationToken cancellationToken)
+    {
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(FirstAttemptLimit);
+        try
+        {
+            await regions.Secondary.EnsureCreatedAsync(bounded.Token);
+            logger.LogInformation("Storage ready in {Secondary} (secondary).", regions.Secondary.Name);
+            return true;
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false; // prepared in the background, with retries
+        }
+    }
 
     private async Task PrepareSecondaryAsync(CancellationToken cancellationToken)
     {
