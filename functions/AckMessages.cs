@@ -1,4 +1,6 @@
 using Microsoft.Azure.Functions.Worker.Http;
+using Serverless.Access;
+using Serverless.Functions.Hosting;
 using Serverless.Functions.OpenApi;
 using Serverless.Messages;
 
@@ -7,6 +9,7 @@ namespace Serverless.Functions;
 public sealed class AckMessages(Settlement settlement)
 {
     [Function(nameof(AckMessages))]
+    [Access(Permission.Read, "queue")]
     [ApiOperation("Delete messages whose receipt is their current lease; other receipts are `stale`.")]
     [ApiResponse(200, "One result per receipt, in order.", Type = typeof(SettleResponse))]
     public async Task<IResult> Run(

@@ -1,4 +1,5 @@
 using Microsoft.Azure.Functions.Worker.Http;
+using Serverless.Functions.Hosting;
 using Serverless.Functions.OpenApi;
 using Serverless.Routing;
 
@@ -7,6 +8,7 @@ namespace Serverless.Functions;
 public sealed class CreateBinding(BindingService bindings)
 {
     [Function(nameof(CreateBinding))]
+    [Access(AccessLevel.Vhost)]
     [ApiOperation("Bind an exchange to a queue or to another exchange.")]
     [ApiResponse(201, "Created.", Type = typeof(BindingCreated))]
     [ApiResponse(200, "The same binding exists; its id.", Type = typeof(BindingCreated))]

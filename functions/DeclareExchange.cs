@@ -1,4 +1,6 @@
 using Microsoft.Azure.Functions.Worker.Http;
+using Serverless.Access;
+using Serverless.Functions.Hosting;
 using Serverless.Functions.OpenApi;
 using Serverless.Routing;
 
@@ -7,6 +9,7 @@ namespace Serverless.Functions;
 public sealed class DeclareExchange(ExchangeService exchanges)
 {
     [Function(nameof(DeclareExchange))]
+    [Access(Permission.Configure, "exchange")]
     [ApiOperation("Declare an exchange: 201 created, 200 exists with the same type and alternate exchange, 409 different.")]
     [ApiResponse(201, "Created.", Type = typeof(ExchangeInfo))]
     [ApiResponse(200, "The exchange exists with the same type and alternate exchange.", Type = typeof(ExchangeInfo))]

@@ -1,4 +1,6 @@
 using Microsoft.Azure.Functions.Worker.Http;
+using Serverless.Access;
+using Serverless.Functions.Hosting;
 using Serverless.Functions.OpenApi;
 using Serverless.Queues;
 
@@ -7,6 +9,7 @@ namespace Serverless.Functions;
 public sealed class DeclareQueue(QueueService queues)
 {
     [Function(nameof(DeclareQueue))]
+    [Access(Permission.Configure, "queue")]
     [ApiOperation("Declare a queue: 201 created, 200 exists with equivalent arguments, 409 exists with different ones. The body is optional.")]
     [ApiResponse(201, "Created.", Type = typeof(QueueInfo))]
     [ApiResponse(200, "The queue exists with equivalent arguments.", Type = typeof(QueueInfo))]

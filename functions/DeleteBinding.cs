@@ -1,3 +1,4 @@
+using Serverless.Functions.Hosting;
 using Serverless.Functions.OpenApi;
 using Serverless.Routing;
 
@@ -6,12 +7,14 @@ namespace Serverless.Functions;
 public sealed class DeleteBinding(BindingService bindings)
 {
     [Function(nameof(DeleteBinding))]
+    [Access(AccessLevel.Vhost)]
     [ApiOperation("Delete a binding.")]
     [ApiResponse(204, "Deleted.")]
     public async Task<IResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/vhosts/{vhost}/bindings/{id}")] HttpRequest request, string vhost, string id)
     {
-        await bindings.DeleteAsync(vhost, id, request.HttpContext.RequestAborted);
+        var caller = request.GetCaller();
+        await bindings.DeleteAsync(vhost, id, binding => { foreach (var demand in binding.Demands(vhost)) caller.Demand(demand); }, request.HttpContext.RequestAborted);
         return TypedResults.NoContent();
     }
 }

@@ -1,3 +1,4 @@
+using Serverless.Access;
 using Serverless.Functions.Hosting;
 using Serverless.Functions.OpenApi;
 using Serverless.Routing;
@@ -7,6 +8,7 @@ namespace Serverless.Functions;
 public sealed class DeleteExchange(ExchangeService exchanges)
 {
     [Function(nameof(DeleteExchange))]
+    [Access(Permission.Configure, "exchange")]
     [ApiOperation("Delete an exchange and its bindings.")]
     [QueryParameter("ifUnused", typeof(bool), "Only if no binding has it as source (else 409).")]
     [ApiResponse(204, "Deleted.")]

@@ -1,3 +1,5 @@
+using Serverless.Access;
+using Serverless.Functions.Hosting;
 using Serverless.Functions.OpenApi;
 using Serverless.Policies;
 
@@ -6,6 +8,7 @@ namespace Serverless.Functions;
 public sealed class DeletePolicy(PolicyService policies)
 {
     [Function(nameof(DeletePolicy))]
+    [Access(Permission.Configure, "policy")]
     [ApiOperation("Delete a policy; its queues fall back to their own arguments at once.")]
     [ApiResponse(204, "Deleted.")]
     public async Task<IResult> Run(

@@ -1,3 +1,4 @@
+using Serverless.Access;
 using Serverless.Functions.Hosting;
 using Serverless.Functions.OpenApi;
 using Serverless.Queues;
@@ -7,6 +8,7 @@ namespace Serverless.Functions;
 public sealed class DeleteQueue(QueueService queues)
 {
     [Function(nameof(DeleteQueue))]
+    [Access(Permission.Configure, "queue")]
     [ApiOperation("Delete a queue and its messages.")]
     [QueryParameter("ifEmpty", typeof(bool), "Only if the queue holds no message (else 409).")]
     [QueryParameter("ifUnused", typeof(bool), "Only if no message is in flight (else 409).")]

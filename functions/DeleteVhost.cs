@@ -1,3 +1,4 @@
+using Serverless.Functions.Hosting;
 using Serverless.Functions.OpenApi;
 using Serverless.Vhosts;
 
@@ -6,6 +7,7 @@ namespace Serverless.Functions;
 public sealed class DeleteVhost(VhostService vhosts)
 {
     [Function(nameof(DeleteVhost))]
+    [Access(AccessLevel.Admin)]
     [ApiOperation("Delete a vhost and everything it holds.")]
     [ApiResponse(204, "Deleted.")]
     public async Task<IResult> Run(

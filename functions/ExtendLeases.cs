@@ -1,4 +1,6 @@
 using Microsoft.Azure.Functions.Worker.Http;
+using Serverless.Access;
+using Serverless.Functions.Hosting;
 using Serverless.Functions.OpenApi;
 using Serverless.Messages;
 
@@ -7,6 +9,7 @@ namespace Serverless.Functions;
 public sealed class ExtendLeases(Settlement settlement)
 {
     [Function(nameof(ExtendLeases))]
+    [Access(Permission.Read, "queue")]
     [ApiOperation("Extend leases; the receipts do not change.")]
     [ApiResponse(200, "One result per receipt, in order.", Type = typeof(SettleResponse))]
     public async Task<IResult> Run(

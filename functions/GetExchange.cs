@@ -1,3 +1,4 @@
+using Serverless.Functions.Hosting;
 using Serverless.Functions.OpenApi;
 using Serverless.Routing;
 
@@ -6,6 +7,7 @@ namespace Serverless.Functions;
 public sealed class GetExchange(ExchangeService exchanges)
 {
     [Function(nameof(GetExchange))]
+    [Access(AccessLevel.Vhost)]
     [ApiOperation("An exchange.")]
     [ApiResponse(200, "The exchange.", Type = typeof(ExchangeInfo))]
     public async Task<IResult> Run(

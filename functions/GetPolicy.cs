@@ -1,3 +1,4 @@
+using Serverless.Functions.Hosting;
 using Serverless.Functions.OpenApi;
 using Serverless.Policies;
 
@@ -6,6 +7,7 @@ namespace Serverless.Functions;
 public sealed class GetPolicy(PolicyService policies)
 {
     [Function(nameof(GetPolicy))]
+    [Access(AccessLevel.Vhost)]
     [ApiOperation("A policy.")]
     [ApiResponse(200, "The policy.", Type = typeof(PolicyInfo))]
     public async Task<IResult> Run(

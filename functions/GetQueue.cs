@@ -1,3 +1,4 @@
+using Serverless.Functions.Hosting;
 using Serverless.Functions.OpenApi;
 using Serverless.Queues;
 
@@ -6,6 +7,7 @@ namespace Serverless.Functions;
 public sealed class GetQueue(QueueService queues)
 {
     [Function(nameof(GetQueue))]
+    [Access(AccessLevel.Vhost)]
     [ApiOperation("A queue with its message counts.")]
     [ApiResponse(200, "The queue.", Type = typeof(QueueInfo))]
     public async Task<IResult> Run(

@@ -1,5 +1,6 @@
 using Serverless.Errors;
 using Serverless.Functions.Diagnostics;
+using Serverless.Functions.Hosting;
 using Serverless.Functions.OpenApi;
 using Serverless.Storage;
 
@@ -8,6 +9,7 @@ namespace Serverless.Functions;
 public sealed class GetStorageRequestCount(StorageRequestCounter? counter = null)
 {
     [Function(nameof(GetStorageRequestCount))]
+    [Access(AccessLevel.Admin)]
     [ApiOperation("Storage requests sent since start, for benchmarks (only with Diagnostics:CountStorageRequests=true).", UsesStorage = false)]
     [ApiResponse(200, "The count.", Type = typeof(StorageRequestCount))]
     [ApiProblem(404, "Counting is not enabled.")]

@@ -7,6 +7,7 @@ namespace Serverless.Functions;
 public sealed class ListBindings(BindingService bindings)
 {
     [Function(nameof(ListBindings))]
+    [Access(AccessLevel.Vhost)]
     [ApiOperation("Bindings, optionally filtered by source and destination.")]
     [QueryParameter("source", typeof(string), "Only bindings from this exchange.")]
     [QueryParameter("destination", typeof(string), "Only bindings to this queue or exchange.")]

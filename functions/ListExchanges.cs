@@ -1,3 +1,4 @@
+using Serverless.Functions.Hosting;
 using Serverless.Functions.OpenApi;
 using Serverless.Routing;
 
@@ -6,6 +7,7 @@ namespace Serverless.Functions;
 public sealed class ListExchanges(ExchangeService exchanges)
 {
     [Function(nameof(ListExchanges))]
+    [Access(AccessLevel.Vhost)]
     [ApiOperation("The exchanges of a vhost, built-in ones first.")]
     [ApiResponse(200, "The exchanges.", Type = typeof(IReadOnlyList<ExchangeInfo>))]
     public async Task<IResult> Run(

@@ -1,3 +1,4 @@
+using Serverless.Functions.Hosting;
 using Serverless.Functions.OpenApi;
 using Serverless.Policies;
 
@@ -6,6 +7,7 @@ namespace Serverless.Functions;
 public sealed class ListPolicies(PolicyService policies)
 {
     [Function(nameof(ListPolicies))]
+    [Access(AccessLevel.Vhost)]
     [ApiOperation("The policies of a vhost.")]
     [ApiResponse(200, "The policies.", Type = typeof(IReadOnlyList<PolicyInfo>))]
     public async Task<IResult> Run(

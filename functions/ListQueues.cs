@@ -1,3 +1,4 @@
+using Serverless.Functions.Hosting;
 using Serverless.Functions.OpenApi;
 using Serverless.Queues;
 
@@ -6,6 +7,7 @@ namespace Serverless.Functions;
 public sealed class ListQueues(QueueService queues)
 {
     [Function(nameof(ListQueues))]
+    [Access(AccessLevel.Vhost)]
     [ApiOperation("The queues of a vhost.")]
     [ApiResponse(200, "The queues with their message counts.", Type = typeof(IReadOnlyList<QueueInfo>))]
     public async Task<IResult> Run(

@@ -1,3 +1,4 @@
+using Serverless.Functions.Hosting;
 using Serverless.Functions.OpenApi;
 using Serverless.Vhosts;
 
@@ -6,6 +7,7 @@ namespace Serverless.Functions;
 public sealed class ListVhosts(VhostService vhosts)
 {
     [Function(nameof(ListVhosts))]
+    [Access(AccessLevel.Admin)]
     [ApiOperation("List vhosts.")]
     [ApiResponse(200, "The vhosts.", Type = typeof(IReadOnlyList<VhostInfo>))]
     public async Task<IResult> Run(

@@ -1,4 +1,6 @@
 using Microsoft.Azure.Functions.Worker.Http;
+using Serverless.Access;
+using Serverless.Functions.Hosting;
 using Serverless.Functions.OpenApi;
 using Serverless.Messages;
 
@@ -7,6 +9,7 @@ namespace Serverless.Functions;
 public sealed class NackMessages(Settlement settlement)
 {
     [Function(nameof(NackMessages))]
+    [Access(Permission.Read, "queue")]
     [ApiOperation("Return leased messages to the queue (after delaySeconds), or with requeue: false dead-letter or drop them.")]
     [ApiResponse(200, "One result per receipt, in order.", Type = typeof(SettleResponse))]
     public async Task<IResult> Run(

@@ -1,3 +1,4 @@
+using Serverless.Access;
 using Serverless.Functions.Hosting;
 using Serverless.Functions.OpenApi;
 using Serverless.Messages;
@@ -7,6 +8,7 @@ namespace Serverless.Functions;
 public sealed class PeekMessages(MessageBrowser browser)
 {
     [Function(nameof(PeekMessages))]
+    [Access(Permission.Read, "queue")]
     [ApiOperation("Look at messages without leasing them.")]
     [QueryParameter("state", typeof(string), "Which messages: ready (default), inFlight, delayed or deadLettered.", Values = ["ready", "inFlight", "delayed", "deadLettered"])]
     [QueryParameter("limit", typeof(int), "How many, 1-100 (default 20).", Minimum = 1, Maximum = 100)]

@@ -1,4 +1,6 @@
 using Microsoft.Azure.Functions.Worker.Http;
+using Serverless.Access;
+using Serverless.Functions.Hosting;
 using Serverless.Functions.OpenApi;
 using Serverless.Messages;
 
@@ -7,6 +9,7 @@ namespace Serverless.Functions;
 public sealed class PublishToExchange(Publisher publisher)
 {
     [Function(nameof(PublishToExchange))]
+    [Access(Permission.Write, "exchange")]
     [ApiOperation("Publish one message, or a batch of 1-100, through an exchange.")]
     [ApiResponse(201, "Every message is `enqueued` or `duplicate`.", Type = typeof(PublishResponse))]
     [ApiResponse(200, "At least one message is `unroutable`, `dropped` or `rejected`; the results say which.", Type = typeof(PublishResponse))]

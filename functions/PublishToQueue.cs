@@ -1,4 +1,6 @@
 using Microsoft.Azure.Functions.Worker.Http;
+using Serverless.Access;
+using Serverless.Functions.Hosting;
 using Serverless.Functions.OpenApi;
 using Serverless.Messages;
 
@@ -7,6 +9,7 @@ namespace Serverless.Functions;
 public sealed class PublishToQueue(Publisher publisher)
 {
     [Function(nameof(PublishToQueue))]
+    [Access(Permission.Write, "queue")]
     [ApiOperation("Publish one message, or a batch of 1-100, to a queue (through the default exchange).")]
     [ApiResponse(201, "Every message is `enqueued` or `duplicate`.", Type = typeof(PublishResponse))]
     [ApiResponse(200, "At least one message is `unroutable`, `dropped` or `rejected`; the results say which.", Type = typeof(PublishResponse))]

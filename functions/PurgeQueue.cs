@@ -1,3 +1,5 @@
+using Serverless.Access;
+using Serverless.Functions.Hosting;
 using Serverless.Functions.OpenApi;
 using Serverless.Queues;
 
@@ -6,6 +8,7 @@ namespace Serverless.Functions;
 public sealed class PurgeQueue(QueueService queues)
 {
     [Function(nameof(PurgeQueue))]
+    [Access(Permission.Read, "queue")]
     [ApiOperation("Delete the ready and delayed messages of a queue; messages in flight stay.")]
     [ApiResponse(200, "How many messages were deleted.", Type = typeof(PurgeResult))]
     public async Task<IResult> Run(

@@ -1,4 +1,6 @@
 using Microsoft.Azure.Functions.Worker.Http;
+using Serverless.Access;
+using Serverless.Functions.Hosting;
 using Serverless.Functions.OpenApi;
 using Serverless.Policies;
 
@@ -7,6 +9,7 @@ namespace Serverless.Functions;
 public sealed class PutPolicy(PolicyService policies)
 {
     [Function(nameof(PutPolicy))]
+    [Access(Permission.Configure, "policy")]
     [ApiOperation("Create or replace a policy; it applies at once to matching queues and exchanges.")]
     [ApiResponse(201, "Created.", Type = typeof(PolicyInfo))]
     [ApiResponse(200, "Replaced.", Type = typeof(PolicyInfo))]

@@ -1,3 +1,4 @@
+using Serverless.Functions.Hosting;
 using Serverless.Functions.OpenApi;
 using Serverless.Vhosts;
 
@@ -6,6 +7,7 @@ namespace Serverless.Functions;
 public sealed class PutVhost(VhostService vhosts)
 {
     [Function(nameof(PutVhost))]
+    [Access(AccessLevel.Admin)]
     [ApiOperation("Create a vhost (201), or confirm it exists (200).")]
     [ApiResponse(201, "Created.", Type = typeof(VhostInfo))]
     [ApiResponse(200, "The vhost exists already.", Type = typeof(VhostInfo))]

@@ -1,4 +1,5 @@
 using Microsoft.Azure.Functions.Worker.Http;
+using Serverless.Access;
 using Serverless.Functions.Hosting;
 using Serverless.Functions.OpenApi;
 using Serverless.Messages;
@@ -8,6 +9,7 @@ namespace Serverless.Functions;
 public sealed class ReceiveMessages(Receiver receiver)
 {
     [Function(nameof(ReceiveMessages))]
+    [Access(Permission.Read, "queue")]
     [ApiOperation("Lease up to maxMessages messages; long-poll up to waitSeconds. The body is optional.")]
     [ApiResponse(200, "The leased messages, possibly none.", Type = typeof(ReceiveResponse))]
     public async Task<IResult> Run(

@@ -11,8 +11,8 @@ namespace Serverless.Functions.Hosting;
 public static class ApiPipelineExtensions
 {
     /// <summary>The cross-cutting HTTP concerns, once for every function, in this order: problem+json for any
-    /// failure, the overall deadline, API keys, request guards (dot segments, route names, 4 MiB), JSON body
-    /// binding. Timer runs are logged and never fail the host. Call after <c>ConfigureFunctionsWebApplication()</c>
+    /// failure, the overall deadline, the caller (401) and its rate limit (429), request guards (dot segments,
+    /// route names, 4 MiB), permissions (403), JSON body binding (and the permissions a body names). Timer runs are logged and never fail the host. Call after <c>ConfigureFunctionsWebApplication()</c>
     /// so that these run inside the ASP.NET Core integration's middleware.</summary>
     public static FunctionsApplicationBuilder UseApiPipeline(this FunctionsApplicationBuilder builder)
     {
@@ -30,8 +30,9 @@ public static class ApiPipelineExtensions
 
         builder.UseWhen<HttpProblemMiddleware>(IsHttp);
         builder.UseWhen<RequestDeadlineMiddleware>(IsHttp);
-        builder.UseWhen<ApiKeyMiddleware>(IsHttp);
+        builder.UseWhen<AccessMiddleware>(IsHttp);
         builder.UseWhen<RequestGuardMiddleware>(IsHttp);
+        builder.UseWhen<PermissionMiddleware>(IsHttp);
         builder.UseWhen<JsonBodyMiddleware>(IsHttp);
         builder.UseWhen<TimerRunMiddleware>(IsTimer);
         return builder;

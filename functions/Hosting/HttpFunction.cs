@@ -26,6 +26,12 @@ public sealed class HttpFunction
         Problems = method.GetCustomAttributes<ApiProblemAttribute>().ToList();
         QueryParameters = method.GetCustomAttributes<QueryParameterAttribute>().ToList();
         if (Responses.Count == 0) throw new InvalidOperationException($"{name} needs at least one [ApiResponse].");
+        Access = method.GetCustomAttributes<AccessAttribute>().ToList();
+        if (RequiresKey && Access.Count == 0) throw new InvalidOperationException($"{name} needs [Access]: who may call it.");
+        foreach (var access in Access.Where(a => a.ResourceParameter is not null && !RouteParameters.Contains(a.ResourceParameter)))
+        {
+            throw new InvalidOperationException($"{name}: [Access] names '{access.ResourceParameter}', which is not a route parameter.");
+        }
     }
 
     public string Name { get; }
@@ -48,6 +54,9 @@ public sealed class HttpFunction
 
     /// <summary>Every <c>/api/v1</c> route needs an API key; health and this document do not.</summary>
     public bool RequiresKey => Route.StartsWith("v1/", StringComparison.Ordinal);
+
+    /// <summary>Who may call it (every one must hold); empty for functions that need no key.</summary>
+    public IReadOnlyList<AccessAttribute> Access { get; }
 
     public ApiOperationAttribute Operation { get; }
     public IReadOnlyList<ApiResponseAttribute> Responses { get; }

@@ -14,6 +14,13 @@ public sealed class JsonBodyConversion : IFromBodyConversionFeature
         var http = context.GetHttpContext()
             ?? throw new InvalidOperationException($"{context.FunctionDefinition.Name} binds a body outside an HTTP invocation.");
         var optional = HttpFunctions.Find(context.FunctionDefinition.Name)?.BodyIsOptional ?? false;
-        return await RequestBinding.ReadJsonAsync(http.Request, targetType, optional, http.RequestAborted);
+        var body = await RequestBinding.ReadJsonAsync(http.Request, targetType, optional, http.RequestAborted);
+        // Resources named in the body (a binding's source and destination) need permissions of their own.
+        if (body is Access.IAccessDemands demands && context.BindingContext.BindingData.TryGetValue("vhost", out var vhost) && vhost is not null)
+        {
+            var caller = http.GetCaller();
+            foreach (var demand in demands.Demands(vhost.ToString()!)) caller.Demand(demand);
+        }
+        return body;
     }
 }

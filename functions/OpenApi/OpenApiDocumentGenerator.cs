@@ -119,7 +119,12 @@ public static class OpenApiDocumentGenerator
         yield return (400, hasInput
             ? "Invalid input; `errors` names each bad field or parameter (also: the path has `.` or `..` segments)."
             : "The path has `.` or `..` segments.", null);
-        if (function.RequiresKey) yield return (401, "No API key, or an unknown one.", null);
+        if (function.RequiresKey)
+        {
+            yield return (401, "No credential, or an unknown, revoked or expired one.", null);
+            yield return (403, "The caller lacks the permission: this needs " + string.Join(" and ", function.Access.Select(a => a.Describe())) + ".", null);
+            yield return (429, "The caller's request rate (RateLimits:RequestsPerSecondPerKey) is exceeded; retry after `Retry-After` seconds.", null);
+        }
         if (function.RouteParameters.Contains("vhost")) yield return (404, "The vhost, or another resource the request names, does not exist; the title says which kind.", null);
         if (function.Body is { } body)
         {

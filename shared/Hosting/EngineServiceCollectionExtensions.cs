@@ -2,7 +2,7 @@ using FluentValidation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Serverless.Auth;
+using Serverless.Access;
 using Serverless.Events;
 using Serverless.Messages;
 using Serverless.Policies;
@@ -28,6 +28,8 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<RegionsOptions>, RegionsOptionsValidator>();
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
+        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>();
         services.AddOptions<EngineOptions>().BindConfiguration(EngineOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<EngineOptions>, EngineOptionsValidator>();
         services.AddOptions<StorageClientOptions>().BindConfiguration(StorageClientOptions.SectionName).ValidateOnStart();
@@ -39,7 +41,10 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<EngineRegions>();
         services.AddReplication();
 
-        services.AddSingleton<ApiKeyAuthenticator>();
+        services.AddSingleton<ApiKeyService>();
+        services.AddSingleton<JwtAuthenticator>();
+        services.AddSingleton<CallerAuthenticator>();
+        services.AddSingleton<RateLimits>();
         services.AddSingleton<Health.RegionHealth>();
         services.AddSingleton<QueueDirectory>();
         services.AddSingleton<QueueService>();

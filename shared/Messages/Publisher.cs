@@ -7,12 +7,13 @@ namespace Serverless.Messages;
 /// <summary>Publishes validated messages to a queue (the default exchange) or through an exchange. A message is
 /// confirmed (<see cref="PublishStatus.Enqueued"/>) only once it is durable in the store; a batch that storage took
 /// only in part is answered with <see cref="PublishInterruptedException"/>, naming what was stored.</summary>
-public sealed class Publisher(QueueDirectory directory, VhostCatalogs catalogs, QueueUsage usage, MessageMover mover, Failover.RegionRoles roles, SequenceGenerator sequences, TimeProvider time)
+public sealed class Publisher(QueueDirectory directory, VhostCatalogs catalogs, QueueUsage usage, MessageMover mover, Failover.RegionRoles roles, SequenceGenerator sequences, Access.RateLimits limits, TimeProvider time)
 {
     public async Task<PublishResponse> PublishToQueueAsync(string vhost, string queue, IReadOnlyList<PublishMessage> messages, CancellationToken cancellationToken = default)
     {
         var definition = await directory.GetQueueAsync(vhost, queue, cancellationToken);
         await roles.Current.Throttle.EnsureWithinLagAsync(definition, cancellationToken);
+        limits.AdmitPublish(vhost, queue, messages.Count);
         await usage.TouchAsync(definition, cancellationToken);
         var now = time.GetUtcNow();
         var prepared = messages.Select(m => Prepare(definition, m, m.MessageId ?? NewMessageId(), exchange: "", routingKey: m.RoutingKey ?? queue, now)).ToList();
@@ -46,6 +47,7 @@ public sealed class Publisher(QueueDirectory directory, VhostCatalogs catalogs, 
                 (perQueue.TryGetValue(queue, out var list) ? list : perQueue[queue] = []).Add(i);
             }
         }
+        foreach (var (queue, routed) in perQueue) limits.AdmitPublish(vhost, queue, routed.Count);
         // One message id per message across all its copies, so each queue's dedup window sees the same id.
         var ids = messages.Select(m => m.MessageId ?? NewMessageId()).ToArray();
         var statuses = messages.Select(_ => new Dictionary<string, PublishStatus?>()).ToArray();

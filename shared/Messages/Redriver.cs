@@ -4,10 +4,14 @@ using Serverless.Storage;
 
 namespace Serverless.Messages;
 
-public sealed record RedriveRequest
+public sealed record RedriveRequest : Access.IAccessDemands
 {
     public int? MaxMessages { get; init; }
     public string? Destination { get; init; }
+
+    /// <summary>Moving messages into a named queue is publishing there.</summary>
+    public IEnumerable<Access.AccessDemand> Demands(string vhost) =>
+        Destination is { } destination ? [new(Access.Permission.Write, vhost, destination)] : [];
 }
 
 public sealed record RedriveResult(long Moved);
@@ -18,7 +22,10 @@ public sealed class Redriver(IMessageStore store, QueueDirectory directory, Mess
 {
     private const int PageSize = 1000;
 
-    public async Task<RedriveResult> RedriveAsync(string vhost, string queue, RedriveRequest request, CancellationToken cancellationToken = default)
+    /// <summary>Moves up to <see cref="RedriveRequest.MaxMessages"/> dead letters of <paramref name="queue"/>.
+    /// <paramref name="mayWriteTo"/> says whether the caller may publish to a queue the messages would return to;
+    /// those it may not stay where they are, like those whose queue is gone (null: every queue).</summary>
+    public async Task<RedriveResult> RedriveAsync(string vhost, string queue, RedriveRequest request, Func<string, bool>? mayWriteTo = null, CancellationToken cancellationToken = default)
     {
         var source = await directory.GetQueueAsync(vhost, queue, cancellationToken);
         if (request.Destination is { } named && await directory.FindQueueAsync(vhost, named, cancellationToken) is null)
@@ -41,9 +48,9 @@ public sealed class Redriver(IMessageStore store, QueueDirectory directory, Mess
                 var progress = 0L;
                 foreach (var group in entries.Zip(contents).GroupBy(p => request.Destination ?? p.Second?.Deaths.FirstOrDefault()?.Queue))
                 {
-                    if (group.Key is not { } target || target == queue || await directory.FindQueueAsync(vhost, target, cancellationToken) is null)
+                    if (group.Key is not { } target || target == queue || mayWriteTo?.Invoke(target) == false || await directory.FindQueueAsync(vhost, target, cancellationToken) is null)
                     {
-                        // Not dead-lettered (no death to return to), or its queue is gone: it stays here.
+                        // Not dead-lettered (no death to return to), its queue is gone, or the caller may not publish there: it stays here.
                         foreach (var (entry, _) in group) skipped.Add(entry.Sequence);
                         continue;
                     }

@@ -48,9 +48,16 @@ public sealed class BindingService(IMetadataStore metadata, QueueDirectory direc
             .ToList();
     }
 
-    public async Task DeleteAsync(string vhost, string id, CancellationToken cancellationToken = default)
+    /// <summary>Deletes binding <paramref name="id"/>; <paramref name="authorize"/> checks first that the caller
+    /// may remove it (it throws when not; null: anyone).</summary>
+    public async Task DeleteAsync(string vhost, string id, Action<CreateBindingRequest>? authorize = null, CancellationToken cancellationToken = default)
     {
         await directory.EnsureVhostAsync(vhost, cancellationToken);
+        if (authorize is not null)
+        {
+            var binding = await metadata.GetRecordAsync<BindingRecord>(VhostCatalog.BindingKind, vhost, id, cancellationToken) ?? throw new NotFoundException("binding", id);
+            authorize(new CreateBindingRequest { Source = binding.Source, Destination = binding.Destination });
+        }
         if (!await metadata.DeleteRecordAsync(VhostCatalog.BindingKind, vhost, id, cancellationToken)) throw new NotFoundException("binding", id);
         catalogs.Forget(vhost);
     }

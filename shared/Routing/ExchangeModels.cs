@@ -21,13 +21,18 @@ public sealed record DeclareExchangeRequest
 /// <summary>A binding as stored; its id is derived from its content, so creating it twice is one binding.</summary>
 public sealed record BindingRecord(string Id, string Source, string Destination, DestinationType DestinationType, string RoutingKey, Dictionary<string, JsonElement>? Arguments, DateTimeOffset CreatedAt);
 
-public sealed record CreateBindingRequest
+/// <summary>Binding needs configure on the destination and read on the source (API.md: configure covers
+/// bindings; read covers binding from an exchange).</summary>
+public sealed record CreateBindingRequest : Access.IAccessDemands
 {
     public string? Source { get; init; }
     public string? Destination { get; init; }
     public DestinationType? DestinationType { get; init; }
     public string? RoutingKey { get; init; }
     public Dictionary<string, JsonElement>? Arguments { get; init; }
+
+    public IEnumerable<Access.AccessDemand> Demands(string vhost) =>
+        [new(Access.Permission.Configure, vhost, Destination ?? ""), new(Access.Permission.Read, vhost, Source ?? "")];
 }
 
 public sealed record BindingInfo(string Id, string Vhost, string Source, string Destination, DestinationType DestinationType, string RoutingKey, Dictionary<string, JsonElement>? Arguments, DateTimeOffset CreatedAt);

@@ -10,7 +10,7 @@ namespace Serverless.Vhosts;
 public sealed record VhostInfo(string Name, DateTimeOffset CreatedAt);
 
 /// <summary>Vhosts: namespaces of queues, exchanges, bindings and policies.</summary>
-public sealed class VhostService(IMetadataStore metadata, QueueService queues, QueueDirectory directory, TimeProvider time, IOptions<EngineOptions> options)
+public sealed class VhostService(IMetadataStore metadata, Access.ApiKeyService keys, QueueService queues, QueueDirectory directory, TimeProvider time, IOptions<EngineOptions> options)
 {
     public const string DefaultVhost = "default";
 
@@ -88,6 +88,7 @@ public sealed class VhostService(IMetadataStore metadata, QueueService queues, Q
         {
             await metadata.DeleteRecordAsync(VhostCatalog.PolicyKind, name, policy.Name, cancellationToken);
         }
+        await keys.RevokeVhostAsync(name, cancellationToken);
         await metadata.DeleteVhostAsync(name, cancellationToken);
         directory.ForgetVhost(name);
     }
