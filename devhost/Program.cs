@@ -142,7 +142,8 @@ try
     }
 
     Console.WriteLine(StartupBanner.Format(
-        listen.Select(l => l.ToString()).ToList(), app.Directory, host.Configuration[AdminKey.ConfigurationKey],
+        listen.Select(l => l.ToString()).ToList(), app.Directory, generated.GetValueOrDefault(AdminKey.ConfigurationKey),
+        !string.IsNullOrEmpty(host.Configuration[AdminKey.ConfigurationKey]),
         localRegions?.DataRoot, FunctionSummary.From(app, host.Configuration)));
     var supervisor = host.Services.GetRequiredService<WorkerSupervisor>();
     _ = supervisor.FirstReady.ContinueWith(

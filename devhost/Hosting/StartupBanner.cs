@@ -2,11 +2,14 @@ using System.Text;
 
 namespace Serverless.DevHost.Hosting;
 
-/// <summary>What devhost prints once it listens, as <c>func start</c> does: where it serves, the admin key, and each
+/// <summary>What devhost prints once it listens, as <c>func start</c> does: where it serves, the admin key it made (never one
+/// it was given), and each
 /// function with its trigger.</summary>
 public static class StartupBanner
 {
-    public static string Format(IReadOnlyList<string> urls, string appDirectory, string? adminKey, string? localRegions, IReadOnlyList<FunctionSummary> functions)
+    /// <param name="generatedAdminKey">The admin key devhost made for the embedded default, shown so a developer can
+    /// use it; null when the key came from configuration, which is never printed (it is the operator's secret).</param>
+    public static string Format(IReadOnlyList<string> urls, string appDirectory, string? generatedAdminKey, bool adminKeyConfigured, string? localRegions, IReadOnlyList<FunctionSummary> functions)
     {
         ArgumentNullException.ThrowIfNull(urls);
         ArgumentNullException.ThrowIfNull(functions);
@@ -14,7 +17,7 @@ public static class StartupBanner
         text.AppendLine();
         text.AppendLine($"devhost: serving {string.Join(", ", urls)} with the function app in {appDirectory}");
         if (localRegions is not null) text.AppendLine($"Local regions under {localRegions}");
-        text.AppendLine($"Admin key: {(string.IsNullOrEmpty(adminKey) ? "(none: Auth:AdminKey is not set)" : adminKey)}");
+        text.AppendLine($"Admin key: {generatedAdminKey ?? (adminKeyConfigured ? "(the one set in Auth:AdminKey)" : "(none: Auth:AdminKey is not set)")}");
         text.AppendLine();
         text.AppendLine("Functions:");
         text.AppendLine();

@@ -21,6 +21,12 @@ public class AccessServiceFixture : IAsyncLifetime
     /// <summary>A client that sends the admin key.</summary>
     public HttpClient Admin => client ?? throw NotStarted();
 
+    /// <summary>How long an instance trusts what it read of a key.</summary>
+    public const int KeyCacheSeconds = 2;
+
+    /// <summary>The settings the service was started with (a second instance takes the same).</summary>
+    public IReadOnlyDictionary<string, string?> Settings { get; private set; } = new Dictionary<string, string?>();
+
     protected virtual IReadOnlyDictionary<string, string?> MoreSettings => new Dictionary<string, string?>();
 
     public async Task InitializeAsync()
@@ -40,8 +46,10 @@ public class AccessServiceFixture : IAsyncLifetime
                 [$"Auth:Jwt:Roles:{MatrixRole}:Read"] = Pattern,
                 [$"Auth:Jwt:Roles:{AdminRole}:Admin"] = "true",
                 ["Diagnostics:CountStorageRequests"] = "true",
+                ["Auth:KeyCacheSeconds"] = KeyCacheSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
             };
             foreach (var (key, value) in MoreSettings) settings[key] = value;
+            Settings = settings;
             service = await ServiceProcess.StartAsync(new ServiceProcessOptions { RegionConfiguration = Regions.RegionConfiguration, Environment = settings });
             client = service.CreateClient();
         }
