@@ -113,18 +113,13 @@ resource app 'Microsoft.Web/sites@2025-03-01' = {
   }
 }
 
-var identityConnection = {
-  credential: 'managedidentity'
-  clientId: identityClientId
-}
-
 resource settings 'Microsoft.Web/sites/config@2025-03-01' = {
   parent: app
   name: 'appsettings'
   properties: {
     // The Functions host's own storage (locks, timer schedules), in the app's region, with the app's identity.
-    AzureWebJobsStorage__credential: identityConnection.credential
-    AzureWebJobsStorage__clientId: identityConnection.clientId
+    AzureWebJobsStorage__credential: 'managedidentity'
+    AzureWebJobsStorage__clientId: identityClientId
     AzureWebJobsStorage__blobServiceUri: hostStorage.blobServiceUri
     AzureWebJobsStorage__queueServiceUri: hostStorage.queueServiceUri
     AzureWebJobsStorage__tableServiceUri: hostStorage.tableServiceUri
@@ -143,8 +138,8 @@ resource settings 'Microsoft.Web/sites/config@2025-03-01' = {
     // "AzureWebJobs" + that name first, so the identity-based connection lives there: under the unprefixed name its
     // sub-keys would make Regions:Primary:ConnectionString a section, which the service's options cannot bind as a string.
     AzureWebJobsRegions__Primary__ConnectionString__queueServiceUri: regions.primary.queueServiceUri
-    AzureWebJobsRegions__Primary__ConnectionString__credential: identityConnection.credential
-    AzureWebJobsRegions__Primary__ConnectionString__clientId: identityConnection.clientId
+    AzureWebJobsRegions__Primary__ConnectionString__credential: 'managedidentity'
+    AzureWebJobsRegions__Primary__ConnectionString__clientId: identityClientId
     Auth__AdminKey: '@Microsoft.KeyVault(SecretUri=${adminKeyUri})'
     EventGrid__TopicEndpoint: eventGridTopicEndpoint
     EventGrid__TopicKey: '@Microsoft.KeyVault(SecretUri=${eventGridTopicKeyUri})'
