@@ -110,6 +110,41 @@ public sealed class DeploymentTemplateTests(CompiledTemplate compiled) : IClassF
         Assert.False(regions.IsEmpty);
     }
 
+    [Fact]
+    public void Azure_yaml_deploys_the_functions_project_to_the_app_of_each_region()
+    {
+        // azd finds a service's app by its azd-service-name tag: each app's tag must be a service of azure.yaml that
+        // builds ./functions as a function app, and azd must provision bicep/main.
+        var services = AzureYamlServices(out var infra);
+        var tagged = Regions().Select(region => ArmTemplate.ParameterValue(compiled.Template.Deployment($"function-app-{region}")!, "serviceName")).ToList();
+
+        Assert.Equal(["bicep", "main"], infra);
+        Assert.Equal(tagged.Order(), services.Keys.Order());
+        Assert.All(services.Values, service => Assert.Equal(("./functions", "dotnet", "function"), service));
+    }
+
+    private static string[] Regions() => DeploymentTemplateChecks.Regions;
+
+    /// <summary>azure.yaml's services (project, language, host) and infra (path, module): a line reader for its flat shape.</summary>
+    private static Dictionary<string, (string Project, string Language, string Host)> AzureYamlServices(out string[] infra)
+    {
+        var lines = File.ReadAllLines(Path.Combine(ExternalTool.RepoRoot, "azure.yaml")).Where(l => l.Trim().Length > 0 && !l.TrimStart().StartsWith('#')).ToList();
+        string Value(IEnumerable<string> block, string key) =>
+            block.Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith($"{key}:", StringComparison.Ordinal))?[(key.Length + 1)..].Trim() ?? "";
+        List<string> Block(int start) => [.. lines.Skip(start + 1).TakeWhile(l => l.StartsWith("  ", StringComparison.Ordinal))];
+        var infraBlock = Block(lines.IndexOf("infra:"));
+        infra = [Value(infraBlock, "path"), Value(infraBlock, "module")];
+        var services = new Dictionary<string, (string, string, string)>();
+        var serviceLines = Block(lines.IndexOf("services:"));
+        for (var i = 0; i < serviceLines.Count; i++)
+        {
+            if (serviceLines[i].StartsWith("    ", StringComparison.Ordinal)) continue;
+            var block = serviceLines.Skip(i + 1).TakeWhile(l => l.StartsWith("    ", StringComparison.Ordinal)).ToList();
+            services[serviceLines[i].Trim().TrimEnd(':')] = (Value(block, "project"), Value(block, "language"), Value(block, "host"));
+        }
+        return services;
+    }
+
     private static void Break(ArmTemplate arm, string breakage)
     {
         JsonObject Nested(string deployment) => ArmTemplate.NestedTemplate(arm.Deployment(deployment)!);
