@@ -7,17 +7,18 @@ namespace Serverless.UnitTests.Bicep;
 public sealed class BicepTemplateTests
 {
     private static readonly string RepoRoot = ExternalTool.RepoRoot;
-    private static readonly string BicepCli = ExternalTool.Metadata("BicepCli");
 
+    /// <summary>Every template and parameters file under bicep/.</summary>
     public static TheoryData<string> Templates() =>
-        [.. Directory.GetFiles(Path.Combine(RepoRoot, "bicep"), "*.bicep", SearchOption.AllDirectories)
+        [.. new[] { "*.bicep", "*.bicepparam" }
+            .SelectMany(pattern => Directory.GetFiles(Path.Combine(RepoRoot, "bicep"), pattern, SearchOption.AllDirectories))
             .Select(path => Path.GetRelativePath(RepoRoot, path))];
 
     [Theory]
     [MemberData(nameof(Templates))]
     public async Task Template_lints_without_any_diagnostic(string template)
     {
-        var (exitCode, _, diagnostics) = await RunBicepAsync("lint", Path.Combine(RepoRoot, template));
+        var (exitCode, _, diagnostics) = await BicepCli.RunAsync("lint", Path.Combine(RepoRoot, template));
 
         Assert.True(exitCode == 0 && diagnostics.Length == 0, $"bicep lint {template} exited {exitCode}:\n{diagnostics}");
     }
@@ -25,13 +26,25 @@ public sealed class BicepTemplateTests
     [Fact]
     public async Task Main_template_builds_and_outputs_both_regions_table_endpoints()
     {
-        var (exitCode, json, diagnostics) = await RunBicepAsync("build", Path.Combine(RepoRoot, "bicep", "main.bicep"), "--stdout");
+        var (exitCode, json, diagnostics) = await BicepCli.RunAsync("build", Path.Combine(RepoRoot, "bicep", "main.bicep"), "--stdout");
 
         Assert.True(exitCode == 0 && diagnostics.Length == 0, $"bicep build exited {exitCode}:\n{diagnostics}");
         using var arm = JsonDocument.Parse(json);
         var outputs = arm.RootElement.GetProperty("outputs");
         Assert.True(outputs.TryGetProperty("primaryTableServiceUri", out _));
         Assert.True(outputs.TryGetProperty("secondaryTableServiceUri", out _));
+    }
+
+    [Fact]
+    public async Task Params_file_builds_for_the_paired_regions_with_the_admin_key_from_the_environment()
+    {
+        var (exitCode, output, diagnostics) = await BicepCli.RunAsync("build-params", Path.Combine(RepoRoot, "bicep", "main.bicepparam"), "--stdout");
+
+        Assert.True(exitCode == 0 && diagnostics.Length == 0, $"bicep build-params exited {exitCode}:\n{diagnostics}");
+        var parameters = JsonDocument.Parse(JsonDocument.Parse(output).RootElement.GetProperty("parametersJson").GetString()!).RootElement.GetProperty("parameters");
+        Assert.Equal("westeurope", parameters.GetProperty("primaryLocation").GetProperty("value").GetString());
+        Assert.Equal("northeurope", parameters.GetProperty("secondaryLocation").GetProperty("value").GetString());
+        Assert.Equal(BicepCli.PlaceholderAdminKey, parameters.GetProperty("adminKey").GetProperty("value").GetString());
     }
 
     [Fact]
@@ -44,7 +57,7 @@ public sealed class BicepTemplateTests
             var template = Path.Combine(folder.FullName, "unused.bicep");
             await File.WriteAllTextAsync(template, "param unused string\n");
 
-            var (_, _, diagnostics) = await RunBicepAsync("lint", template);
+            var (_, _, diagnostics) = await BicepCli.RunAsync("lint", template);
 
             Assert.Contains("no-unused-params", diagnostics, StringComparison.Ordinal);
         }
@@ -52,13 +65,5 @@ public sealed class BicepTemplateTests
         {
             folder.Delete(recursive: true);
         }
-    }
-
-    private static async Task<(int ExitCode, string Output, string Diagnostics)> RunBicepAsync(params string[] arguments)
-    {
-        // Offline: no telemetry, no update check, no registry.
-        var environment = new Dictionary<string, string> { ["BICEP_TELEMETRY_ENABLED"] = "false", ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" };
-        var (exitCode, output, diagnostics) = await ExternalTool.RunAsync(BicepCli, arguments, TimeSpan.FromMinutes(2), environment);
-        return (exitCode, output, diagnostics.Trim());
     }
 }
