@@ -1,0 +1,102 @@
+using System.Net;
+using Serverless.IntegrationTests.Functions;
+using Xunit.Abstractions;
+
+namespace Serverless.IntegrationTests.Access;
+
+/// <summary>The service with small limits: 5 requests/s per caller (burst 10), 20 messages/s per queue (burst 100).</summary>
+public sealed class RateLimitedServiceFixture : AccessServiceFixture
+{
+    public const int RequestBurst = 10, PublishBurst = 100;
+
+    protected override IReadOnlyDictionary<string, string?> MoreSettings => new Dictionary<string, string?>
+    {
+        ["RateLimits:RequestsPerSecondPerKey"] = "5",
+        ["RateLimits:RequestBurstPerKey"] = RequestBurst.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["RateLimits:PublishesPerSecondPerQueue"] = "20",
+        ["RateLimits:PublishBurstPerQueue"] = PublishBurst.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+}
+
+public sealed class RateLimitTests(RateLimitedServiceFixture fixture, ITestOutputHelper output) : IClassFixture<RateLimitedServiceFixture>
+{
+    private const string Vhost = AccessServiceFixture.Vhost;
+
+    [Fact]
+    public async Task A_burst_over_a_keys_rate_gets_429_with_retry_after_and_recovers_while_other_keys_go_on()
+    {
+        await SetUpAsync();
+        using var busy = await KeyClientAsync();
+        using var other = await KeyClientAsync();
+
+        var statuses = new List<HttpStatusCode>();
+        HttpResponseMessage? throttled = null;
+        for (var i = 0; i < RateLimitedServiceFixture.RequestBurst * 3 && throttled is null; i++)
+        {
+            var response = await busy.GetAsync($"{ApiClient.VhostPath(Vhost)}/queues");
+            statuses.Add(response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests) throttled = response;
+            else response.Dispose();
+        }
+
+        Assert.NotNull(throttled);
+        Assert.True(statuses.Count > RateLimitedServiceFixture.RequestBurst / 2, $"throttled after {statuses.Count} requests");
+        await throttled.ExpectProblemAsync(HttpStatusCode.TooManyRequests);
+        var retryAfter = throttled.Headers.RetryAfter?.Delta;
+        Assert.NotNull(retryAfter);
+        Assert.InRange(retryAfter.Value, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5));
+        output.WriteLine($"{statuses.Count(s => s == HttpStatusCode.OK)} requests admitted, then 429 with Retry-After {retryAfter.Value.TotalSeconds} s");
+
+        // Another key is not affected, right now.
+        using (var response = await other.GetAsync($"{ApiClient.VhostPath(Vhost)}/queues")) Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        await Task.Delay(retryAfter.Value);
+        using (var response = await busy.GetAsync($"{ApiClient.VhostPath(Vhost)}/queues")) Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Publishing_faster_than_a_queues_rate_gets_429_and_nothing_is_stored_while_other_queues_take_messages()
+    {
+        await SetUpAsync();
+        var (hot, cool) = (await QueueAsync(), await QueueAsync());
+        using var publisher = await KeyClientAsync();
+        using var publisher2 = await KeyClientAsync();
+        var batch = new { messages = Enumerable.Range(0, RateLimitedServiceFixture.PublishBurst).Select(i => new { body = $"m{i}" }).ToArray() };
+
+        await publisher.PostJsonAsync($"{ApiClient.VhostPath(Vhost)}/queues/{hot}/publish", batch).ExpectAsync(HttpStatusCode.Created);
+        // The first batch emptied the bucket; what refilled while it was stored is far less than another batch.
+        using var refused = await publisher.PostJsonAsync($"{ApiClient.VhostPath(Vhost)}/queues/{hot}/publish", batch);
+
+        await refused.ExpectProblemAsync(HttpStatusCode.TooManyRequests);
+        var retryAfter = refused.Headers.RetryAfter?.Delta;
+        Assert.NotNull(retryAfter);
+        Assert.InRange(retryAfter.Value, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(RateLimitedServiceFixture.PublishBurst / 20 + 1));
+        Assert.Equal(RateLimitedServiceFixture.PublishBurst, (await fixture.Admin.CountsAsync(hot, Vhost)).Ready);
+        await publisher2.PostJsonAsync($"{ApiClient.VhostPath(Vhost)}/queues/{cool}/publish", new { body = "elsewhere" }).ExpectAsync(HttpStatusCode.Created);
+
+        await Task.Delay(retryAfter.Value);
+        await publisher2.PostJsonAsync($"{ApiClient.VhostPath(Vhost)}/queues/{hot}/publish", new { body = "after the wait" }).ExpectAsync(HttpStatusCode.Created);
+        Assert.Equal(RateLimitedServiceFixture.PublishBurst + 1, (await fixture.Admin.CountsAsync(hot, Vhost)).Ready);
+    }
+
+    private async Task SetUpAsync()
+    {
+        using var response = await fixture.Admin.PutAsync(ApiClient.VhostPath(Vhost), null);
+        Assert.True(response.IsSuccessStatusCode);
+    }
+
+    private async Task<string> QueueAsync()
+    {
+        var queue = $"m-q-{Guid.NewGuid():N}"[..20];
+        await fixture.Admin.PutAsync($"{ApiClient.VhostPath(Vhost)}/queues/{queue}", null).ExpectAsync(HttpStatusCode.Created);
+        return queue;
+    }
+
+    private async Task<HttpClient> KeyClientAsync()
+    {
+        var created = await fixture.Admin.PostJsonAsync("api/v1/keys", new { vhost = Vhost, configure = ".*", write = ".*", read = ".*" }).ExpectAsync(HttpStatusCode.Created);
+        var client = fixture.Anonymous();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", created.Str("key"));
+        return client;
+    }
+}
