@@ -26,6 +26,9 @@ param storageSku string = 'Standard_GZRS'
 @maxValue(1000)
 param alwaysReadyInstances int = 1
 
+@description('Origins of browser apps allowed to call the API (CORS), e.g. https://app.contoso.com; empty: none.')
+param corsAllowedOrigins array = []
+
 @description('Memory of each Flex Consumption instance, in MB.')
 @allowed([512, 2048, 4096])
 param instanceMemoryMB int = 2048
@@ -245,6 +248,7 @@ module primaryApp 'modules/function-app.bicep' = {
     eventGridTopicEndpoint: eventGrid.outputs.endpoint
     eventGridTopicKeyUri: eventGrid.outputs.topicKeyUri
     alwaysReadyInstances: alwaysReadyInstances
+    corsAllowedOrigins: corsAllowedOrigins
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
   }
@@ -274,6 +278,7 @@ module secondaryApp 'modules/function-app.bicep' = {
     eventGridTopicEndpoint: eventGrid.outputs.endpoint
     eventGridTopicKeyUri: eventGrid.outputs.topicKeyUri
     alwaysReadyInstances: alwaysReadyInstances
+    corsAllowedOrigins: corsAllowedOrigins
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
   }

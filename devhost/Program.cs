@@ -98,6 +98,8 @@ try
         grpc.IgnoreUnknownServices = true;
     });
     services.AddHttpForwarder();
+    var corsOrigins = CorsSettings.AllowedOrigins(builder.Configuration);
+    if (corsOrigins.Count > 0) services.AddCors(cors => cors.AddDefaultPolicy(policy => CorsSettings.Apply(policy, corsOrigins)));
     services.AddSingleton(app);
     services.AddSingleton(children);
     services.AddSingleton(TimeProvider.System);
@@ -116,6 +118,8 @@ try
 
     var host = builder.Build();
     host.UseMiddleware<RawTargetGuard>();
+    // Before routing, as the platform does: a preflight is answered here, whatever functions the path has.
+    if (corsOrigins.Count > 0) host.UseCors();
     host.UseRouting();
     host.Use(UnmatchedRequests.MethodNotAllowedAsync);
     // Explicit UseEndpoints: the 405 problem middleware must run between routing and the endpoints, and the 404

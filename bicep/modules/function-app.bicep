@@ -47,6 +47,9 @@ param eventGridTopicKeyUri string
 @maxValue(1000)
 param alwaysReadyInstances int
 
+@description('Origins allowed to call the API from a browser: the platform answers CORS, as devhost does from Cors:AllowedOrigins.')
+param corsAllowedOrigins array
+
 @allowed([512, 2048, 4096])
 param instanceMemoryMB int
 
@@ -88,6 +91,9 @@ resource app 'Microsoft.Web/sites@2025-03-01' = {
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
+      cors: {
+        allowedOrigins: corsAllowedOrigins
+      }
     }
     functionAppConfig: {
       deployment: {

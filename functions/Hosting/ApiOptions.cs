@@ -12,4 +12,11 @@ public sealed class ApiOptions
 
     /// <summary>The largest request body, 4 MiB (API.md, Publish); not configurable.</summary>
     public const long MaxRequestBodyBytes = 4 * 1024 * 1024;
+
+    /// <summary>The largest single request header value, 8 KiB (a bearer token from Entra ID is 1-3 KiB); larger is
+    /// a 431 naming the header. Not configurable.</summary>
+    public const int MaxRequestHeaderValueBytes = 8 * 1024;
+
+    /// <summary>All request headers together (names and values), 16 KiB; larger is a 431 naming <c>headers</c>.</summary>
+    public const int MaxRequestHeadersBytes = 16 * 1024;
 }

@@ -8,7 +8,7 @@ namespace Serverless.Functions.Hosting;
 
 /// <summary>The one place that maps engine outcomes to HTTP problems (RFC 9457): validation → 400,
 /// unknown key → 401, not permitted → 403, not found → 404, conflict → 409, too large → 413,
-/// not JSON → 415, throttled → 429, unavailable → 503 (429 and 503 with <c>Retry-After</c>).
+/// not JSON → 415, throttled → 429, headers too large → 431, unavailable → 503 (429 and 503 with <c>Retry-After</c>).
 /// Functions never build error bodies.</summary>
 public static class ProblemMapping
 {
@@ -36,6 +36,7 @@ public static class ProblemMapping
             NotFoundException => 404,
             ConflictException => 409,
             PayloadTooLargeException => 413,
+            HeadersTooLargeException => 431,
             UnsupportedMediaTypeException => 415,
             ThrottledException => 429,
             UnavailableException or PublishInterruptedException => 503,
@@ -48,6 +49,7 @@ public static class ProblemMapping
             PublishInterruptedException interrupted => new ProblemDetails { Title = interrupted.Title, Detail = interrupted.Message, Extensions = { ["results"] = interrupted.Response.Results } },
             InvalidRequestException invalid => new ValidationProblemDetails(invalid.Errors.ToDictionary()) { Title = invalid.Title, Detail = invalid.Message },
             PayloadTooLargeException large => new ValidationProblemDetails(large.Errors?.ToDictionary() ?? new Dictionary<string, string[]> { [large.Field] = [large.Message] }) { Title = large.Title, Detail = large.Message },
+            HeadersTooLargeException headers => new ValidationProblemDetails(new Dictionary<string, string[]> { [headers.Field] = [headers.Message] }) { Title = headers.Title, Detail = headers.Message },
             ServiceException service when service.Errors is { } errors => new ValidationProblemDetails(errors.ToDictionary()) { Title = service.Title, Detail = service.Message },
             ServiceException service => new ProblemDetails { Title = service.Title, Detail = service.Message },
             BadHttpRequestException { StatusCode: 413 } => new ValidationProblemDetails(new Dictionary<string, string[]> { ["body"] = [BodyTooLarge] }) { Title = "Payload too large.", Detail = "The request body is larger than 4 MiB." },
@@ -75,6 +77,7 @@ public static class ProblemMapping
         413 => "https://tools.ietf.org/html/rfc9110#section-15.5.14",
         415 => "https://tools.ietf.org/html/rfc9110#section-15.5.16",
         429 => "https://tools.ietf.org/html/rfc6585#section-4",
+        431 => "https://tools.ietf.org/html/rfc6585#section-5",
         503 => "https://tools.ietf.org/html/rfc9110#section-15.6.4",
         >= 500 => "https://tools.ietf.org/html/rfc9110#section-15.6.1",
         _ => "about:blank",

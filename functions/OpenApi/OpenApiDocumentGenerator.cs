@@ -119,6 +119,7 @@ public static class OpenApiDocumentGenerator
         yield return (400, hasInput
             ? "Invalid input; `errors` names each bad field or parameter (also: the path has `.` or `..` segments)."
             : "The path has `.` or `..` segments.", null);
+        yield return (431, "A request header is larger than 8 KiB, or all of them together larger than 16 KiB; `errors` names it.", null);
         if (function.RequiresKey)
         {
             yield return (401, "No credential, or an unknown, revoked or expired one.", null);

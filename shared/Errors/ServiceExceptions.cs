@@ -30,6 +30,13 @@ public sealed class PayloadTooLargeException(string field, string message)
     public string Field { get; } = field;
 }
 
+/// <summary>431: a request header, or all of them together, is larger than allowed; <see cref="Field"/> names it.</summary>
+public sealed class HeadersTooLargeException(string field, string message)
+    : ServiceException("Request header fields too large.", message)
+{
+    public string Field { get; } = field;
+}
+
 /// <summary>404: the vhost, queue, exchange, binding or policy does not exist.</summary>
 public sealed class NotFoundException(string kind, string name)
     : ServiceException($"No such {kind}.", $"{kind} '{name}' does not exist.")

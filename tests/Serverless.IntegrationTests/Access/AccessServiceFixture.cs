@@ -21,6 +21,9 @@ public class AccessServiceFixture : IAsyncLifetime
     /// <summary>A client that sends the admin key.</summary>
     public HttpClient Admin => client ?? throw NotStarted();
 
+    /// <summary>The one origin allowed to call from a browser.</summary>
+    public const string BrowserOrigin = "https://app.example.test";
+
     /// <summary>How long an instance trusts what it read of a key.</summary>
     public const int KeyCacheSeconds = 2;
 
@@ -46,6 +49,7 @@ public class AccessServiceFixture : IAsyncLifetime
                 [$"Auth:Jwt:Roles:{MatrixRole}:Read"] = Pattern,
                 [$"Auth:Jwt:Roles:{AdminRole}:Admin"] = "true",
                 ["Diagnostics:CountStorageRequests"] = "true",
+                ["Cors:AllowedOrigins:0"] = BrowserOrigin,
                 ["Auth:KeyCacheSeconds"] = KeyCacheSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
             };
             foreach (var (key, value) in MoreSettings) settings[key] = value;
@@ -78,4 +82,11 @@ public class AccessServiceFixture : IAsyncLifetime
     }
 
     private static InvalidOperationException NotStarted() => new("The fixture is not started; InitializeAsync has not run or failed.");
+}
+
+/// <summary>The test classes that share one <see cref="AccessServiceFixture"/>.</summary>
+[CollectionDefinition(Name)]
+public sealed class AccessCollection : ICollectionFixture<AccessServiceFixture>
+{
+    public const string Name = "Access service";
 }

@@ -11,7 +11,8 @@ namespace Serverless.IntegrationTests.Access;
 /// <summary>API keys across two instances of the service on the same regions: revocation takes effect at once
 /// where it is made and within <see cref="AccessServiceFixture.KeyCacheSeconds"/> elsewhere; and no secret ever
 /// reaches a log, a stored row, an event or an answer.</summary>
-public sealed class KeyLifecycleTests(AccessServiceFixture fixture, ITestOutputHelper output) : IClassFixture<AccessServiceFixture>, IAsyncLifetime
+[Collection(AccessCollection.Name)]
+public sealed class KeyLifecycleTests(AccessServiceFixture fixture, ITestOutputHelper output) : IAsyncLifetime
 {
     private ServiceProcess? second;
 

@@ -10,7 +10,8 @@ namespace Serverless.IntegrationTests.Access;
 
 /// <summary>Every endpoint of the served OpenAPI document × every kind of credential → exactly 401, 403 or 2xx.
 /// The endpoint list is the document's, so an endpoint added without a case here fails the test.</summary>
-public sealed class PermissionMatrixTests(AccessServiceFixture fixture, ITestOutputHelper output) : IClassFixture<AccessServiceFixture>
+[Collection(AccessCollection.Name)]
+public sealed class PermissionMatrixTests(AccessServiceFixture fixture, ITestOutputHelper output)
 {
     private const string Vhost = AccessServiceFixture.Vhost;
     private static int counter;
