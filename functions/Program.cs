@@ -8,6 +8,7 @@ var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.Services.AddQueueEngine();
 builder.UseApiPipeline();
+builder.UseServiceTelemetry();
 try
 {
     builder.Build().Run();
