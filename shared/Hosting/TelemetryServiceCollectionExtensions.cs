@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Serverless.Storage;
@@ -14,12 +15,11 @@ public static class TelemetryServiceCollectionExtensions
     {
         services.AddMetrics();
         services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.SectionName)
-            .PostConfigure<IOptions<RegionsOptions>>((telemetry, regions) =>
+            .PostConfigure<IConfiguration>((telemetry, configuration) =>
             {
-                if (string.IsNullOrEmpty(telemetry.Region))
-                {
-                    telemetry.Region = string.IsNullOrWhiteSpace(regions.Value.Primary.Name) ? "local" : regions.Value.Primary.Name;
-                }
+                if (!string.IsNullOrEmpty(telemetry.Region)) return;
+                var primary = configuration[$"{RegionsOptions.SectionName}:{nameof(RegionsOptions.Primary)}:{nameof(RegionOptions.Name)}"];
+                telemetry.Region = string.IsNullOrWhiteSpace(primary) ? "local" : primary;
             })
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<TelemetryOptions>, TelemetryOptionsValidator>();
