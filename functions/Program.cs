@@ -7,8 +7,8 @@ using Serverless.Hosting;
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.Services.AddQueueEngine();
-builder.UseApiPipeline();
 builder.UseServiceTelemetry();
+builder.UseApiPipeline();
 try
 {
     builder.Build().Run();
