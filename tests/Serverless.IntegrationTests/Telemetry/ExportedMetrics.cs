@@ -32,6 +32,9 @@ internal sealed class ExportedMetrics : IDisposable
     public long Gauge(string instrument, params (string Key, object Value)[] tags) =>
         Points(instrument, tags).Sum(p => p.GetGaugeLastValueLong());
 
+    public double GaugeDouble(string instrument, params (string Key, object Value)[] tags) =>
+        Points(instrument, tags).Sum(p => p.GetGaugeLastValueDouble());
+
     /// <summary>Every tag set recorded for the instrument in this region, e.g. to see that nothing else was counted.</summary>
     public IReadOnlyList<Dictionary<string, object?>> TagSets(string instrument) =>
         Points(instrument, []).Select(p => Tags(p)).ToList();

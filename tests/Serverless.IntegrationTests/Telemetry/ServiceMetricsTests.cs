@@ -69,5 +69,27 @@ public sealed class ServiceMetricsTests(AzuriteRegionsFixture regions) : IClassF
         Assert.Equal(counts.Ready, metrics.Gauge(Depth, Queue(q1), ("state", "ready")));
     }
 
+    [Fact]
+    public async Task Each_publish_refused_for_replication_lag_is_counted_and_the_sampled_lag_is_reported_per_queue()
+    {
+        var region = $"lag-{Guid.NewGuid():N}"[..20];
+        using var metrics = new ExportedMetrics(region);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var engine = await EngineHost.StartAsync(regions, clock, [new("Telemetry:Region", region)]);
+        var queue = EngineCalls.NewQueueName("metrics-async");
+        await engine.DeclareAsync(queue, new QueueArguments { Replication = ReplicationMode.Async, MaxReplicationLagSeconds = 1 });
+        await engine.PublishBodiesAsync(queue, 2);
+        clock.Advance(TimeSpan.FromSeconds(3)); // nothing shipped for 3 s: over the 1 s maximum
+
+        for (var attempt = 0; attempt < 2; attempt++) await Assert.ThrowsAsync<Errors.ThrottledException>(() => engine.PublishBodiesAsync(queue, 1));
+        await engine.Get<QueueSampler>().SampleAsync();
+        metrics.Flush();
+
+        Assert.Equal(2, metrics.Sum("serverless.requests.throttled", ("kind", ThrottleKinds.ReplicationLag), Queue(queue)));
+        Assert.Equal(2, metrics.Sum(Published, Queue(queue)));
+        Assert.Equal(2, metrics.Gauge("serverless.replication.lag_messages", Queue(queue)));
+        Assert.Equal(3.0, metrics.GaugeDouble("serverless.replication.lag_seconds", Queue(queue)), precision: 0);
+    }
+
     private static (string, object) Queue(string name) => ("queue", name);
 }
