@@ -7,6 +7,7 @@ using Serverless.Hosting;
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.Services.AddQueueEngine();
+builder.UseServiceTelemetry();
 builder.UseApiPipeline();
 try
 {

@@ -28,6 +28,7 @@ public static class ApiPipelineExtensions
             services.AddSingleton<HttpPipelinePolicy>(sp => sp.GetRequiredService<StorageRequestCounter>());
         }
 
+        builder.UseWhen<RequestMetricsMiddleware>(IsHttp);
         builder.UseWhen<HttpProblemMiddleware>(IsHttp);
         builder.UseWhen<RequestDeadlineMiddleware>(IsHttp);
         builder.UseWhen<AccessMiddleware>(IsHttp);

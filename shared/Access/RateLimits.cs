@@ -13,8 +13,11 @@ public sealed class RateLimits : IDisposable
     private readonly PartitionedRateLimiter<string>? publishes;
     private readonly int publishCapacity;
 
-    public RateLimits(IOptions<RateLimitOptions> options)
+    private readonly Telemetry.ServiceMetrics? metrics;
+
+    public RateLimits(IOptions<RateLimitOptions> options, Telemetry.ServiceMetrics? metrics = null)
     {
+        this.metrics = metrics;
         var limits = options.Value;
         if (limits.RequestsPerSecondPerKey > 0) requests = Create(limits.RequestsPerSecondPerKey, Capacity(limits.RequestsPerSecondPerKey, limits.RequestBurstPerKey, 1));
         if (limits.PublishesPerSecondPerQueue > 0)
@@ -29,7 +32,9 @@ public sealed class RateLimits : IDisposable
     {
         if (requests is null) return;
         using var lease = requests.AttemptAcquire(caller.Name);
-        if (!lease.IsAcquired) throw Throttled(lease, $"Too many requests from this caller; the limit is per key.");
+        if (lease.IsAcquired) return;
+        metrics?.Throttled(Telemetry.ThrottleKinds.RateLimit);
+        throw Throttled(lease, "Too many requests from this caller; the limit is per key.");
     }
 
     /// <summary>Takes <paramref name="messages"/> from the queue's bucket, or throws 429 (nothing published).</summary>
@@ -38,7 +43,9 @@ public sealed class RateLimits : IDisposable
         if (publishes is null || messages <= 0) return;
         // A batch larger than the whole bucket takes the whole bucket: asking for more could never succeed.
         using var lease = publishes.AttemptAcquire($"{vhost}/{queue}", Math.Min(messages, publishCapacity));
-        if (!lease.IsAcquired) throw Throttled(lease, $"Queue '{queue}' takes messages at a limited rate; publish more slowly.");
+        if (lease.IsAcquired) return;
+        metrics?.Throttled(Telemetry.ThrottleKinds.RateLimit, vhost, queue);
+        throw Throttled(lease, $"Queue '{queue}' takes messages at a limited rate; publish more slowly.");
     }
 
     public void Dispose()

@@ -17,7 +17,7 @@ public static class FailoverModes
 /// secondary receives everything, then it is promoted — nothing is lost. <c>forced</c>: promoted at once; what the old
 /// primary had not shipped is estimated now and recovered when it returns (<see cref="Reconciler"/>). Either way the new
 /// epoch is written to the new primary first, so an instance that reads both regions trusts it.</summary>
-public sealed class FailoverService(RegionRoles roles, EngineRegions regions, TableTopologyStore store, QueueDirectory directory, Replication.TopologyService topology, IEventPublisher events, TimeProvider time, ILogger<FailoverService> logger)
+public sealed class FailoverService(RegionRoles roles, EngineRegions regions, TableTopologyStore store, QueueDirectory directory, Replication.TopologyService topology, IEventPublisher events, Telemetry.ServiceMetrics metrics, TimeProvider time, ILogger<FailoverService> logger)
 {
     /// <summary>A planned failover's pause ends by itself after this (a drain that has not finished gives up).</summary>
     public static readonly TimeSpan PauseLimit = TimeSpan.FromSeconds(60);
@@ -53,6 +53,7 @@ public sealed class FailoverService(RegionRoles roles, EngineRegions regions, Ta
                 : await ForcedAsync(current, from, to, target, fromAnswers, now, reason, cancellationToken);
             // A forced failover takes milliseconds and its old primary may be gone: both events go to the new one.
             if (mode == FailoverModes.Forced) await events.PublishAsync(startedEvent, cancellationToken);
+            metrics.Failover(mode, from.Name, to.Name);
             await events.PublishAsync(FailoverEvents.Completed(next.LastFailover!), cancellationToken);
             logger.LogWarning("Failover complete: {To} is primary at epoch {Epoch}; {Unreplicated} messages may be missing until the old primary is reconciled.",
                 to.Name, next.Epoch, unreplicated);

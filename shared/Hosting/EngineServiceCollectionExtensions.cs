@@ -35,6 +35,7 @@ public static class EngineServiceCollectionExtensions
         services.AddOptions<StorageClientOptions>().BindConfiguration(StorageClientOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<StorageClientOptions>, StorageClientOptionsValidator>();
         services.AddStorageDiagnostics();
+        services.AddServiceMetrics();
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<StorageClientFactory>();

@@ -10,7 +10,7 @@ public sealed record SweepResult(int Queues, int Released, int Removed, int Expi
 /// shards), never a scan of stored messages: ended leases and due delayed messages become ready; expired messages leave
 /// (dead-lettered or dropped) from the expiry index; pending moves complete; dedup rows whose window has passed are
 /// pruned; shards whose limits changed are counted anew.</summary>
-public sealed class DueMessageReleaser(IMessageStore store, QueueDirectory directory, MessageMover mover, TimeProvider time, IOptions<EngineOptions> options)
+public sealed class DueMessageReleaser(IMessageStore store, QueueDirectory directory, MessageMover mover, Telemetry.ServiceMetrics metrics, TimeProvider time, IOptions<EngineOptions> options)
 {
     public async Task<SweepResult> ReleaseAllAsync(CancellationToken cancellationToken = default)
     {
@@ -40,7 +40,12 @@ public sealed class DueMessageReleaser(IMessageStore store, QueueDirectory direc
             foreach (var partition in definition.Partitions)
             {
                 var due = await store.ListExpiredAsync(partition, time.GetUtcNow(), options.Value.ReleaseBatch, cancellationToken);
-                if (due.Count > 0) expired += await store.RemoveAsync(partition, due, MessageMover.DisposalFor(definition, Death.Expired), cancellationToken);
+                if (due.Count > 0)
+                {
+                    var removed = await store.RemoveAsync(partition, due, MessageMover.DisposalFor(definition, Death.Expired), cancellationToken);
+                    metrics.Expired(definition.Vhost, definition.Name, removed);
+                    expired += removed;
+                }
                 moved += await mover.CompleteAsync(definition, partition, cancellationToken);
                 if (definition.Limits is not null) counted += await store.CountUnderLimitsAsync(partition, options.Value.ReleaseBatch * 10, settle, cancellationToken);
             }

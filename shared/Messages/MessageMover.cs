@@ -13,7 +13,7 @@ namespace Serverless.Messages;
 /// move that the next receive, nack or the <c>ExpireMessages</c> timer completes: never lost, never twice.
 /// Copies enter their queue like a publish: its length limit applies (and may send them on to its own dead-letter
 /// exchange), so a chain of dead-letter queues is followed, to a bounded depth.</summary>
-public sealed class MessageMover(IMessageStore store, QueueDirectory directory, VhostCatalogs catalogs, QueueAppender appender, SequenceGenerator sequences, QueueSignals signals, TimeProvider time, ILogger<MessageMover> logger, Events.IEventPublisher events)
+public sealed class MessageMover(IMessageStore store, QueueDirectory directory, VhostCatalogs catalogs, QueueAppender appender, SequenceGenerator sequences, QueueSignals signals, TimeProvider time, ILogger<MessageMover> logger, Events.IEventPublisher events, Telemetry.ServiceMetrics metrics)
 {
     private const int MovesPerPass = 100;
 
@@ -125,6 +125,7 @@ public sealed class MessageMover(IMessageStore store, QueueDirectory directory, 
                 if (await AppendCopyAsync(destination, copy, moveKey, depth, cancellationToken)) reached.Add(queue);
             }
         }
+        metrics.DeadLettered(source.Vhost, source.Name, reason);
         await events.PublishAsync(MessageEvents.DeadLettered(source, content.MessageId, reason, exchange, routingKey, reached, now), cancellationToken);
     }
 

@@ -7,7 +7,7 @@ namespace Serverless.Messages;
 /// <summary>Publishes validated messages to a queue (the default exchange) or through an exchange. A message is
 /// confirmed (<see cref="PublishStatus.Enqueued"/>) only once it is durable in the store; a batch that storage took
 /// only in part is answered with <see cref="PublishInterruptedException"/>, naming what was stored.</summary>
-public sealed class Publisher(QueueDirectory directory, VhostCatalogs catalogs, QueueUsage usage, MessageMover mover, Failover.RegionRoles roles, SequenceGenerator sequences, Access.RateLimits limits, TimeProvider time)
+public sealed class Publisher(QueueDirectory directory, VhostCatalogs catalogs, QueueUsage usage, MessageMover mover, Failover.RegionRoles roles, SequenceGenerator sequences, Access.RateLimits limits, Telemetry.ServiceMetrics metrics, TimeProvider time)
 {
     public async Task<PublishResponse> PublishToQueueAsync(string vhost, string queue, IReadOnlyList<PublishMessage> messages, CancellationToken cancellationToken = default)
     {
@@ -18,6 +18,7 @@ public sealed class Publisher(QueueDirectory directory, VhostCatalogs catalogs, 
         var now = time.GetUtcNow();
         var prepared = messages.Select(m => Prepare(definition, m, m.MessageId ?? NewMessageId(), exchange: "", routingKey: m.RoutingKey ?? queue, now)).ToList();
         var outcome = await mover.AppendAsync(definition, prepared, cancellationToken);
+        metrics.Published(vhost, queue, Enqueued(outcome));
         var response = new PublishResponse(prepared.Select((p, i) => outcome.Statuses[i] is { } status
             ? new PublishResult(p.Content.MessageId, status, status == PublishStatus.Rejected ? [] : [queue])
             : new PublishResult(p.Content.MessageId, PublishStatus.Failed, [])).ToList());
@@ -57,6 +58,7 @@ public sealed class Publisher(QueueDirectory directory, VhostCatalogs catalogs, 
             var definition = await directory.GetQueueAsync(vhost, pair.Key, cancellationToken);
             var prepared = pair.Value.Select(i => Prepare(definition, messages[i], ids[i], exchange, messages[i].RoutingKey ?? "", now)).ToList();
             var outcome = await mover.AppendAsync(definition, prepared, cancellationToken);
+            metrics.Published(vhost, definition.Name, Enqueued(outcome));
             lock (statuses)
             {
                 for (var j = 0; j < pair.Value.Count; j++) statuses[pair.Value[j]][pair.Key] = outcome.Statuses[j];
@@ -75,6 +77,9 @@ public sealed class Publisher(QueueDirectory directory, VhostCatalogs catalogs, 
 
     internal static int RankOf(QueueDefinition queue, int priority) =>
         queue.Effective.MaxPriority is int max ? MessageRowsRank(Math.Min(Math.Max(0, priority), max)) : MessageRowsRank(0);
+
+    /// <summary>The messages the queue now holds because of this publish (a batch stored in part counts what was stored).</summary>
+    private static int Enqueued(QueueAppendOutcome outcome) => outcome.Statuses.Count(s => s == PublishStatus.Enqueued);
 
     private static string NewMessageId() => Guid.NewGuid().ToString("N");
 

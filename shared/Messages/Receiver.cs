@@ -10,7 +10,7 @@ namespace Serverless.Messages;
 /// O(maxMessages) storage requests: a query for the first ready index rows (small messages ride in them), one
 /// transaction that leases (or removes) the chosen ones, and a point read per message kept in a body row —
 /// independent of queue depth and of how many messages are in flight, delayed or had their lease extended.</summary>
-public sealed class Receiver(IMessageStore store, QueueDirectory directory, QueueSignals signals, MessageMover mover, QueueUsage usage, Failover.RegionRoles roles, TimeProvider time, IOptions<EngineOptions> options)
+public sealed class Receiver(IMessageStore store, QueueDirectory directory, QueueSignals signals, MessageMover mover, QueueUsage usage, Failover.RegionRoles roles, Telemetry.ServiceMetrics metrics, TimeProvider time, IOptions<EngineOptions> options)
 {
     private const int MaxLeaseAttempts = 6;
     private readonly ConcurrentDictionary<QueuePartition, int> activeReceivers = new();
@@ -27,6 +27,7 @@ public sealed class Receiver(IMessageStore store, QueueDirectory directory, Queu
             await usage.TouchAsync(definition, cancellationToken);
             var visibility = request.VisibilityTimeoutSeconds is int seconds ? TimeSpan.FromSeconds(seconds) : definition.Effective.VisibilityTimeout;
             var messages = await ReceiveOnceAsync(definition, maxMessages, visibility, autoAck, cancellationToken);
+            metrics.Delivered(vhost, queue, messages.Count);
             var remaining = deadline - time.GetUtcNow();
             if (messages.Count > 0 || remaining <= TimeSpan.Zero) return new ReceiveResponse(messages);
             await signals.WaitAsync(vhost, queue, remaining < settings.LongPollInterval ? remaining : settings.LongPollInterval, cancellationToken);
@@ -128,7 +129,7 @@ public sealed class Receiver(IMessageStore store, QueueDirectory directory, Queu
         var expired = candidates.Where(Expired).ToList();
         var exhausted = candidates.Where(e => !Expired(e) && Exhausted(e)).ToList();
         if (expired.Count == 0 && exhausted.Count == 0) return candidates;
-        if (expired.Count > 0) await store.RemoveAsync(partition, expired, MessageMover.DisposalFor(definition, Death.Expired), cancellationToken);
+        if (expired.Count > 0) metrics.Expired(definition.Vhost, definition.Name, await store.RemoveAsync(partition, expired, MessageMover.DisposalFor(definition, Death.Expired), cancellationToken));
         if (exhausted.Count > 0) await store.RemoveAsync(partition, exhausted, MessageMover.DisposalFor(definition, Death.DeliveryLimit), cancellationToken);
         await mover.CompleteAsync(definition, partition, cancellationToken);
         return candidates.Except(expired).Except(exhausted).ToList();

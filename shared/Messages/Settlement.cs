@@ -6,10 +6,14 @@ namespace Serverless.Messages;
 
 /// <summary>Ack, nack and extend by receipt. Each receipt is checked against the message's current
 /// lease; a stale one changes nothing and is reported <see cref="ReceiptStatus.Stale"/>.</summary>
-public sealed class Settlement(IMessageStore store, QueueDirectory directory, QueueSignals signals, MessageMover mover, TimeProvider time)
+public sealed class Settlement(IMessageStore store, QueueDirectory directory, QueueSignals signals, MessageMover mover, Telemetry.ServiceMetrics metrics, TimeProvider time)
 {
-    public Task<SettleResponse> AckAsync(string vhost, string queue, AckRequest request, CancellationToken cancellationToken = default) =>
-        SettleAsync(vhost, queue, request.Receipts!, (_, partition, tokens) => store.AckAsync(partition, tokens, cancellationToken), cancellationToken);
+    public async Task<SettleResponse> AckAsync(string vhost, string queue, AckRequest request, CancellationToken cancellationToken = default)
+    {
+        var response = await SettleAsync(vhost, queue, request.Receipts!, (_, partition, tokens) => store.AckAsync(partition, tokens, cancellationToken), cancellationToken);
+        metrics.Acked(vhost, queue, response.Results.Count(r => r.Status == ReceiptStatus.Acked));
+        return response;
+    }
 
     /// <summary>Requeue (after an optional delay) or, with <c>requeue: false</c>, remove the messages.</summary>
     public async Task<SettleResponse> NackAsync(string vhost, string queue, NackRequest request, CancellationToken cancellationToken = default)
@@ -25,6 +29,8 @@ public sealed class Settlement(IMessageStore store, QueueDirectory directory, Qu
             if (outcomes.Any(o => o.Status == SettleStatus.DeadLettered)) await mover.CompleteAsync(definition, partition, cancellationToken);
             return outcomes;
         }, cancellationToken);
+        // A stale receipt changed nothing: only the messages this nack returned or removed count.
+        metrics.Nacked(vhost, queue, response.Results.Count(r => r.Status != ReceiptStatus.Stale));
         signals.Notify(vhost, queue);
         return response;
     }

@@ -32,7 +32,7 @@ public sealed class ReplicationSet
         Replicator = new Replicator(Outbox, Replica, mirror, Repair, State, Lag, Cleaner, MirrorState,
             services.GetRequiredService<ReplicationWakeUps>(), services.GetRequiredService<QueueDirectory>(), regions, time, options, loggers.CreateLogger<Replicator>());
         Messages = new ReplicatingMessageStore(new TableMessageStore(regions.Primary, time), Replicator, MirrorState, Repair, new TableMessageStore(regions.Secondary, time));
-        Throttle = new ReplicationThrottle(Lag, events, time);
+        Throttle = new ReplicationThrottle(Lag, events, services.GetRequiredService<Telemetry.ServiceMetrics>(), time);
     }
 
     public RegionPair Regions { get; }

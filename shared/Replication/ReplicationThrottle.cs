@@ -8,7 +8,7 @@ namespace Serverless.Replication;
 /// <c>maxReplicationLagSeconds</c>, publishes are answered 429 with <c>Retry-After</c> — producers slow down instead of the
 /// secondary falling further behind. Lag is read from <see cref="ReplicationLag"/> (at most one outbox query per shard per
 /// second and instance).</summary>
-public sealed class ReplicationThrottle(ReplicationLag lag, Events.IEventPublisher events, TimeProvider time)
+public sealed class ReplicationThrottle(ReplicationLag lag, Events.IEventPublisher events, Telemetry.ServiceMetrics metrics, TimeProvider time)
 {
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(1);
 
@@ -27,6 +27,7 @@ public sealed class ReplicationThrottle(ReplicationLag lag, Events.IEventPublish
             var behind = lag.SecondsBehind(await lag.GetAsync(MessageRows.PartitionKey(partition), cancellationToken));
             if (behind > max)
             {
+                metrics.Throttled(Telemetry.ThrottleKinds.ReplicationLag, queue.Vhost, queue.Name);
                 await RaiseOnceInAWhileAsync(queue, behind, max, cancellationToken);
                 throw new ThrottledException(
                     $"Queue '{queue.Name}' is {behind:0} s behind in the secondary region, over its maxReplicationLagSeconds of {max}: retry later.", RetryAfter);
