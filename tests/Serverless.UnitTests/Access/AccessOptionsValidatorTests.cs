@@ -97,3 +97,52 @@ public sealed class RateLimitsTests
         limits.AdmitPublish("v", "other", 10);
     }
 }
+
+public sealed class RateLimitMetricsTests
+{
+    [Fact]
+    public void Each_refusal_is_counted_as_throttled_with_kind_rateLimit_and_the_queue_when_about_one()
+    {
+        using var meters = new SingleMeterFactory();
+        var metrics = new Serverless.Telemetry.ServiceMetrics(meters, Microsoft.Extensions.Options.Options.Create(new Serverless.Telemetry.TelemetryOptions { Region = "unit" }));
+        var counted = new List<(long Value, string? Kind, string? Queue)>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == "serverless.requests.throttled") l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            var all = tags.ToArray();
+            counted.Add((value, all.FirstOrDefault(t => t.Key == "kind").Value as string, all.FirstOrDefault(t => t.Key == "queue").Value as string));
+        });
+        listener.Start();
+        using var limits = new RateLimits(Microsoft.Extensions.Options.Options.Create(new RateLimitOptions
+        {
+            RequestsPerSecondPerKey = 1, RequestBurstPerKey = 1, PublishesPerSecondPerQueue = 1, PublishBurstPerQueue = 1,
+        }), metrics);
+        var caller = new Caller("key:k", false, []);
+
+        limits.AdmitRequest(caller);
+        limits.AdmitPublish("v", "q", 1);
+        Assert.Throws<Serverless.Errors.ThrottledException>(() => limits.AdmitRequest(caller));
+        Assert.Throws<Serverless.Errors.ThrottledException>(() => limits.AdmitPublish("v", "q", 1));
+
+        Assert.Equal([(1L, "rateLimit", (string?)null), (1L, "rateLimit", "q")], counted);
+    }
+}
+
+/// <summary>The meters a test makes, disposed with it.</summary>
+internal sealed class SingleMeterFactory : System.Diagnostics.Metrics.IMeterFactory
+{
+    private readonly List<System.Diagnostics.Metrics.Meter> meters = [];
+
+    public System.Diagnostics.Metrics.Meter Create(System.Diagnostics.Metrics.MeterOptions options)
+    {
+        var meter = new System.Diagnostics.Metrics.Meter(options);
+        meters.Add(meter);
+        return meter;
+    }
+
+    public void Dispose() => meters.ForEach(m => m.Dispose());
+}
