@@ -50,6 +50,8 @@ public class AccessServiceFixture : IAsyncLifetime
                 [$"Auth:Jwt:Roles:{AdminRole}:Admin"] = "true",
                 ["Diagnostics:CountStorageRequests"] = "true",
                 ["Cors:AllowedOrigins:0"] = BrowserOrigin,
+                // The matrix runs planned failovers (writes pause, replication drains): give them room on a busy machine.
+                ["Api:RequestTimeout"] = "00:01:00",
                 ["Auth:KeyCacheSeconds"] = KeyCacheSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
             };
             foreach (var (key, value) in MoreSettings) settings[key] = value;
