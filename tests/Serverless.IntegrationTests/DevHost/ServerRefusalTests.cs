@@ -42,6 +42,27 @@ public sealed class ServerRefusalTests(ServiceFixture fixture)
         AssertProblem(response, 414);
     }
 
+    [Theory]
+    [InlineData("Authorization", "Bearer é")]
+    [InlineData("x-api-key", "ключ")]
+    public async Task A_non_ascii_key_is_a_401_problem_not_a_503(string header, string value)
+    {
+        var response = await SendAsync(new RawHttpRequest("GET", "/api/v1/vhosts") { Headers = [new(header, value)] });
+
+        AssertProblem(response, 401);
+    }
+
+    [Fact]
+    public async Task A_non_ascii_header_beside_the_admin_key_reaches_the_function()
+    {
+        var response = await SendAsync(new RawHttpRequest("GET", "/api/v1/vhosts")
+        {
+            Headers = [new("Authorization", $"Bearer {fixture.Service.AdminKey}"), new("x-note", "名前")],
+        });
+
+        Assert.Equal(200, response.Status);
+    }
+
     private Task<RawHttpResponse> SendAsync(RawHttpRequest request) => RawHttp.SendAsync(fixture.Service.BaseAddress, request);
 
     private static void AssertProblem(RawHttpResponse response, int status)
