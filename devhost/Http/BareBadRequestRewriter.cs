@@ -8,8 +8,9 @@ namespace Serverless.DevHost.Http;
 
 /// <summary>A connection middleware that gives Kestrel's own bare refusals a problem+json body. Kestrel refuses some
 /// requests while parsing them, before any middleware runs, and answers with an empty body and <c>Connection: close</c>:
-/// 400 (an encoded NUL, <c>%00</c>, in the path; a malformed request line or header), 414 (a request line over its
-/// limit) and 431 (headers over its limits). Every other 4xx of the service is problem+json; so are these. Responses
+/// 400 (an encoded NUL, <c>%00</c>, in the path; a malformed request line or header), 408 (a body or headers that
+/// do not arrive in time: a chunked body that never comes), 414 (a request line over its limit) and 431 (headers
+/// over its limits). Every other 4xx of the service is problem+json; so are these. Responses
 /// are passed through unchanged otherwise.</summary>
 public static class BareBadRequestRewriter
 {
@@ -17,6 +18,8 @@ public static class BareBadRequestRewriter
     [
         (Encoding.ASCII.GetBytes("HTTP/1.1 400 Bad Request\r\n"), Problem(400, "Bad Request", "https://tools.ietf.org/html/rfc9110#section-15.5.1",
             "The request could not be parsed: its path holds an encoded NUL character (%00), or its request line or headers are malformed.")),
+        (Encoding.ASCII.GetBytes("HTTP/1.1 408 Request Timeout\r\n"), Problem(408, "Request Timeout", "https://tools.ietf.org/html/rfc9110#section-15.5.9",
+            "The request's headers or body did not arrive in time.")),
         (Encoding.ASCII.GetBytes("HTTP/1.1 414 URI Too Long\r\n"), Problem(414, "URI Too Long", "https://tools.ietf.org/html/rfc9110#section-15.5.15",
             "The request target is longer than the server accepts.")),
         (Encoding.ASCII.GetBytes("HTTP/1.1 431 Request Header Fields Too Large\r\n"), Problem(431, "Request Header Fields Too Large", "https://tools.ietf.org/html/rfc6585#section-5",

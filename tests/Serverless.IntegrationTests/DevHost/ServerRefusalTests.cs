@@ -42,6 +42,17 @@ public sealed class ServerRefusalTests(ServiceFixture fixture)
         AssertProblem(response, 414);
     }
 
+    [Fact]
+    public async Task A_chunked_body_that_never_comes_is_a_408_problem()
+    {
+        var response = await SendAsync(new RawHttpRequest("POST", $"/{QueuePath("fuzz-never")}/purge")
+        {
+            Headers = [new("Authorization", $"Bearer {fixture.Service.AdminKey}"), new("Transfer-Encoding", "chunked")],
+        });
+
+        AssertProblem(response, 408);
+    }
+
     [Theory]
     [InlineData("Authorization", "Bearer é")]
     [InlineData("x-api-key", "ключ")]

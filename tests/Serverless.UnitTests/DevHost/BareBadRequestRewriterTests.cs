@@ -27,9 +27,10 @@ public sealed class BareBadRequestRewriterTests
     }
 
     [Theory]
+    [InlineData("HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\nConnection: close\r\nDate: Tue, 01 Dec 2026 03:29:40 GMT\r\nServer: Kestrel\r\n\r\n", 408)]
     [InlineData("HTTP/1.1 414 URI Too Long\r\nContent-Length: 0\r\nConnection: close\r\nDate: Tue, 01 Dec 2026 02:57:14 GMT\r\nServer: Kestrel\r\n\r\n", 414)]
     [InlineData("HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Length: 0\r\nConnection: close\r\nDate: Tue, 01 Dec 2026 02:57:14 GMT\r\nServer: Kestrel\r\n\r\n", 431)]
-    public void Kestrels_bare_414_and_431_get_a_problem_body_with_their_status(string response, int status)
+    public void Kestrels_bare_408_414_and_431_get_a_problem_body_with_their_status(string response, int status)
     {
         var rewritten = Encoding.UTF8.GetString(BareBadRequestRewriter.Rewrite(Encoding.ASCII.GetBytes(response))!);
 
