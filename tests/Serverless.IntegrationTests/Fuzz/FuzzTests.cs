@@ -165,6 +165,8 @@ public sealed class FuzzTests(ServiceFixture fixture, ITestOutputHelper output) 
     /// <summary>Declares (again) what the generators aim at; every call is idempotent but the binding's.</summary>
     private async Task EnsureTargetsAsync(FuzzTargets targets)
     {
+        // The fuzz may have deleted the default vhost too.
+        await Expect(client.PutAsync(ApiClient.VhostPath(ApiClient.DefaultVhost), null), HttpStatusCode.OK, HttpStatusCode.Created);
         await Expect(client.PutAsync(ApiClient.VhostPath(FuzzTargets.Vhost), null), HttpStatusCode.OK, HttpStatusCode.Created);
         // A length limit keeps the rows that accepted publishes leave, and so the cost of counting, bounded.
         await Expect(client.PutJsonAsync(ApiClient.QueuePath(FuzzTargets.Queue), new { arguments = new { maxLength = 20 } }), HttpStatusCode.OK, HttpStatusCode.Created);
