@@ -77,7 +77,7 @@ public static class RawHttp
 
         try
         {
-            await stream.CopyToAsync(received, cancellationToken);
+            await ReadResponseAsync(stream, received, cancellationToken);
         }
         catch (IOException) when (received.Length > 0)
         {
@@ -85,6 +85,35 @@ public static class RawHttp
         }
 
         return Parse(received.ToArray());
+    }
+
+    // Up to the end of the answer as its framing says, not until the server closes: after refusing a body it never
+    // asked for (no 100 Continue), a server may keep the connection open for seconds waiting for it.
+    private static async Task ReadResponseAsync(NetworkStream stream, MemoryStream received, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[64 * 1024];
+        while (true)
+        {
+            if (IsComplete(received.GetBuffer().AsSpan(0, (int)received.Length))) return;
+            var read = await stream.ReadAsync(buffer, cancellationToken);
+            if (read == 0) return;
+            received.Write(buffer, 0, read);
+        }
+    }
+
+    private static bool IsComplete(ReadOnlySpan<byte> response)
+    {
+        var headerEnd = response.IndexOf("\r\n\r\n"u8);
+        if (headerEnd < 0) return false;
+        var head = Encoding.Latin1.GetString(response[..headerEnd]).ToLowerInvariant();
+        var body = response[(headerEnd + 4)..];
+        if (head.Contains("\r\ntransfer-encoding: chunked", StringComparison.Ordinal)) return body.EndsWith("0\r\n\r\n"u8);
+        var length = head.IndexOf("\r\ncontent-length:", StringComparison.Ordinal);
+        if (length < 0) return false;
+        var valueStart = length + "\r\ncontent-length:".Length;
+        var valueEnd = head.IndexOf("\r\n", valueStart, StringComparison.Ordinal);
+        var value = (valueEnd < 0 ? head[valueStart..] : head[valueStart..valueEnd]).Trim();
+        return long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var bytes) && body.Length >= bytes;
     }
 
     private static async Task WriteBodyAsync(NetworkStream stream, byte[] body, CancellationToken cancellationToken)
