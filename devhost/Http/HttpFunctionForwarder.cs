@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -31,6 +32,9 @@ public sealed class HttpFunctionForwarder(
         UseCookies = false,
         ConnectTimeout = TimeSpan.FromSeconds(5),
         ActivityHeadersPropagator = null,
+        // Kestrel accepts UTF-8 header values (an Authorization with an 'é'); the worker must see the same bytes. The
+        // default ASCII-only encoder would fail the forward, and the client would get a 503 for its own header.
+        RequestHeaderEncodingSelector = (_, _) => Encoding.UTF8,
     });
 
     public async Task ForwardAsync(HttpContext context, FunctionDescription function)

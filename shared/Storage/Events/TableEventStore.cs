@@ -53,7 +53,14 @@ public sealed class TableEventStore(TableClient table) : IEventStore
     public async Task<IReadOnlyList<DomainEvent>> ListAsync(DateTimeOffset? since, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        var filter = since is { } from ? $"{PartitionFilter} and RowKey ge '{DomainEvent.IdPrefix(CeilingToMilliseconds(from))}'" : PartitionFilter;
+        DateTimeOffset? from = null;
+        if (since is { } time)
+        {
+            // Past the last representable millisecond no event can be: nothing to ask the store.
+            from = CeilingToMilliseconds(time);
+            if (from is null) return [];
+        }
+        var filter = from is { } first ? $"{PartitionFilter} and RowKey ge '{DomainEvent.IdPrefix(first)}'" : PartitionFilter;
         using var tagged = HttpPipeline.CreateHttpMessagePropertiesScope(RequestTag);
         return await StorageErrors.TranslateAsync<IReadOnlyList<DomainEvent>>(async () =>
         {
@@ -112,10 +119,12 @@ public sealed class TableEventStore(TableClient table) : IEventStore
         return new DomainEvent(entity.RowKey, entity.GetDateTimeOffset("Time") ?? default, entity.GetString("Type") ?? "", entity.GetString("Subject") ?? "", data.RootElement.Clone());
     }
 
-    // An event is at or after `since` when its millisecond is: round a finer `since` up.
-    private static DateTimeOffset CeilingToMilliseconds(DateTimeOffset time)
+    // An event is at or after `since` when its millisecond is: round a finer `since` up. Null when rounding up
+    // passes DateTimeOffset.MaxValue (9999-12-31T23:59:59.9999999Z is a valid `since`).
+    private static DateTimeOffset? CeilingToMilliseconds(DateTimeOffset time)
     {
         var floor = DomainEvent.ToMilliseconds(time);
-        return floor.UtcTicks == time.UtcTicks ? floor : floor.AddMilliseconds(1);
+        if (floor.UtcTicks == time.UtcTicks) return floor;
+        return floor.UtcTicks > DateTimeOffset.MaxValue.UtcTicks - TimeSpan.TicksPerMillisecond ? null : floor.AddMilliseconds(1);
     }
 }

@@ -94,6 +94,17 @@ public sealed class EventFunctionsTests(ServiceFixture fixture)
     }
 
     [Theory]
+    [InlineData("9999-12-31T23:59:59.9999999Z")]
+    [InlineData("9999-12-31T23:59:59.999Z")]
+    [InlineData("9999-12-31T23:59:59Z")]
+    public async Task Since_at_the_end_of_time_lists_nothing(string since)
+    {
+        var events = await ListAsync($"since={since}");
+
+        Assert.Empty(events);
+    }
+
+    [Theory]
     [InlineData("since=yesterday", "since")]
     [InlineData("since=2026-11-23", "since")]
     [InlineData("since=2026-11-23T14:21:11", "since")]
