@@ -11,6 +11,13 @@ public sealed class FuzzTargets
 
     public required string AdminKey { get; init; }
 
+    /// <summary>An API key of the vhost <c>default</c> with every permission; made again if a fuzzed delete of the
+    /// vhost revoked it.</summary>
+    public string VhostKey { get; set; } = "";
+
+    /// <summary>An API key of <c>default</c> whose permissions match no name the fuzz uses: refused with 403.</summary>
+    public string NarrowKey { get; set; } = "";
+
     /// <summary>The binding fuzz-x → fuzz-q; it changes when the binding is made again after a fuzzed delete.</summary>
     public string BindingId { get; set; } = "none";
 

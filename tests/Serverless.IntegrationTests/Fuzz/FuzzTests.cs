@@ -179,7 +179,23 @@ public sealed class FuzzTests(ServiceFixture fixture, ITestOutputHelper output) 
         await client.PublishTextAsync(FuzzTargets.Queue, "for a receipt");
         var received = await client.ReceiveAsync(FuzzTargets.Queue, visibilityTimeoutSeconds: 600);
         if (received.Length > 0) targets.Receipt = received[0].Str("receipt");
+        if (!await KeyWorksAsync(targets.VhostKey)) targets.VhostKey = await CreateKeyAsync(".*");
+        if (!await KeyWorksAsync(targets.NarrowKey)) targets.NarrowKey = await CreateKeyAsync("^fuzz-none$");
     }
+
+    private async Task<bool> KeyWorksAsync(string key)
+    {
+        if (key.Length == 0) return false;
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{ApiClient.VhostPath(ApiClient.DefaultVhost)}/queues");
+        request.Headers.Authorization = new("Bearer", key);
+        using var anonymous = new HttpClient { BaseAddress = client.BaseAddress };
+        using var response = await anonymous.SendAsync(request);
+        return response.IsSuccessStatusCode;
+    }
+
+    private async Task<string> CreateKeyAsync(string pattern) =>
+        (await client.PostJsonAsync("api/v1/keys", new { vhost = ApiClient.DefaultVhost, configure = pattern, write = pattern, read = pattern })
+            .ExpectAsync(HttpStatusCode.Created)).Str("key");
 
     private static async Task Expect(Task<HttpResponseMessage> call, params HttpStatusCode[] statuses)
     {

@@ -118,6 +118,12 @@ public static class RequestGenerators
         return Gen.Frequency<(KeyValuePair<string, string>[], string)>(
             (40, Gen.Const<(KeyValuePair<string, string>[], string)>(([H("Authorization", "Bearer " + key)], ""))),
             (25, Gen.Const<(KeyValuePair<string, string>[], string)>(([H("x-api-key", key)], ""))),
+            // Read when a case is generated: the keys are made again after a fuzzed delete of their vhost.
+            (12, Gen.Int[0, 1].Select(i => (new[] { H(i == 0 ? "Authorization" : "x-api-key", (i == 0 ? "Bearer " : "") + targets.VhostKey) }, "vhost key"))),
+            (6, Gen.Const(0).Select(_ => (new[] { H("Authorization", "Bearer " + targets.NarrowKey) }, "vhost key without the permission"))),
+            (2, garbage.Select(g => (new[] { H("Authorization", $"Bearer 0123456789abcdef0123.{g}") }, "key-shaped, unknown id"))),
+            (2, garbage.Select(g => (new[] { H("Authorization", $"Bearer {targets.VhostKey.Split('.')[0]}.{g}") }, "known key id, wrong secret"))),
+            (2, Gen.Select(garbage, garbage, garbage).Select(t => (new[] { H("Authorization", $"Bearer eyJ{t.Item1}.{t.Item2}.{t.Item3}") }, "token-shaped garbage"))),
             (3, Gen.Const<(KeyValuePair<string, string>[], string)>(([H("Authorization", "bearer   " + key + "  ")], "bearer lower-case, spaced"))),
             (6, Gen.Const<(KeyValuePair<string, string>[], string)>(([], "no key"))),
             (4, garbage.Select(g => (new[] { H("Authorization", "Bearer " + g) }, "garbage bearer"))),
