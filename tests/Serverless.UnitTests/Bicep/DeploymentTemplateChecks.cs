@@ -232,7 +232,7 @@ public static partial class DeploymentTemplateChecks
             problems.Add("dashboard: a metric tile is not split by region");
         }
         var markdown = string.Join("\n", parts.Select(p => (string?)p["metadata"]?["settings"]?["content"]?["content"]).OfType<string>());
-        foreach (var link in new[] { "/api/v1", "/api/openapi/v1.json", "/api/dashboard" })
+        foreach (var link in new[] { "/api/v1", "/api/openapi/v1.json", "/api/health" })
         {
             if (!markdown.Contains($"https://__API_HOST__{link}", StringComparison.Ordinal)) problems.Add($"dashboard: no link to {link}");
         }
