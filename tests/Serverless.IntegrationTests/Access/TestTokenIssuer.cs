@@ -1,14 +1,7 @@
-using System.Net;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -19,10 +12,8 @@ namespace Serverless.IntegrationTests.Access;
 /// (<c>iss</c>, <c>aud</c>, <c>oid</c>, <c>roles</c>, <c>exp</c>).</summary>
 public sealed class TestTokenIssuer : IAsyncDisposable
 {
-    private readonly WebApplication app;
     private readonly RsaSecurityKey signingKey = NewKey("issuer-key");
-
-    private TestTokenIssuer(WebApplication app) => this.app = app;
+    private WebApplication app = null!;
 
     /// <summary>e.g. <c>http://127.0.0.1:41234/tenant/v2.0</c>.</summary>
     public string Issuer { get; private set; } = "";
@@ -31,24 +22,22 @@ public sealed class TestTokenIssuer : IAsyncDisposable
 
     public static async Task<TestTokenIssuer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        var issuer = new TestTokenIssuer(builder.Build());
-        issuer.app.MapGet("/tenant/v2.0/.well-known/openid-configuration", () => Results.Json(new Dictionary<string, object>
+        var issuer = new TestTokenIssuer();
+        (issuer.app, var address) = await LoopbackWebApp.StartAsync(app =>
         {
-            ["issuer"] = issuer.Issuer,
-            ["jwks_uri"] = issuer.Issuer + "/keys",
-            ["id_token_signing_alg_values_supported"] = new[] { "RS256" },
-        }));
-        issuer.app.MapGet("/tenant/v2.0/keys", () =>
-        {
-            var jwk = JsonWebKeyConverter.ConvertFromRSASecurityKey(issuer.signingKey);
-            return Results.Json(new { keys = new[] { new { kty = "RSA", use = "sig", kid = jwk.Kid, n = jwk.N, e = jwk.E, alg = "RS256" } } });
+            app.MapGet("/tenant/v2.0/.well-known/openid-configuration", () => Results.Json(new Dictionary<string, object>
+            {
+                ["issuer"] = issuer.Issuer,
+                ["jwks_uri"] = issuer.Issuer + "/keys",
+                ["id_token_signing_alg_values_supported"] = new[] { "RS256" },
+            }));
+            app.MapGet("/tenant/v2.0/keys", () =>
+            {
+                var jwk = JsonWebKeyConverter.ConvertFromRSASecurityKey(issuer.signingKey);
+                return Results.Json(new { keys = new[] { new { kty = "RSA", use = "sig", kid = jwk.Kid, n = jwk.N, e = jwk.E, alg = "RS256" } } });
+            });
         });
-        await issuer.app.StartAsync();
-        var address = issuer.app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-        issuer.Issuer = address.TrimEnd('/') + "/tenant/v2.0";
+        issuer.Issuer = address.ToString().TrimEnd('/') + "/tenant/v2.0";
         return issuer;
     }
 

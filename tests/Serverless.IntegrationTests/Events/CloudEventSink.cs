@@ -1,13 +1,9 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Serverless.IntegrationTests.Events;
 
@@ -18,27 +14,20 @@ public sealed class CloudEventSink : IAsyncDisposable
 {
     public enum Mode { Accept, Fail, Hang }
 
-    private readonly WebApplication app;
+    private WebApplication app = null!;
     private readonly Lock gate = new();
     private readonly List<SinkRequest> requests = [];
     private TaskCompletionSource released = NewRelease();
     private volatile Mode mode = Mode.Accept;
 
-    private CloudEventSink(WebApplication app) => this.app = app;
 
     /// <summary>Root of the sink, e.g. <c>http://127.0.0.1:41234</c>.</summary>
     public Uri BaseAddress { get; private set; } = null!;
 
     public static async Task<CloudEventSink> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        var sink = new CloudEventSink(builder.Build());
-        sink.app.MapPost("/api/events", sink.ReceiveAsync);
-        await sink.app.StartAsync();
-        var address = sink.app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-        sink.BaseAddress = new Uri(address);
+        var sink = new CloudEventSink();
+        (sink.app, sink.BaseAddress) = await LoopbackWebApp.StartAsync(app => app.MapPost("/api/events", sink.ReceiveAsync));
         return sink;
     }
 
