@@ -57,6 +57,27 @@ public sealed class KeyLifecycleTests(AccessServiceFixture fixture, ITestOutputH
     }
 
     [Fact]
+    public async Task A_key_is_replicated_to_the_secondary_store_like_every_definition_and_its_revocation_too()
+    {
+        var (id, _) = await CreateKeyAsync(".*");
+        var secondary = await SecondaryRegionAsync();
+        var (partition, row) = Serverless.Storage.Tables.TableMetadataStore.RecordRow(Serverless.Access.ApiKeyService.Kind, Serverless.Access.ApiKeyService.Scope, id);
+        async Task<JsonElement?> StoredAsync()
+        {
+            var stored = (await RowsOfAsync(secondary)).Select(r => JsonDocument.Parse(r).RootElement)
+                .FirstOrDefault(r => r.GetProperty("PartitionKey").GetString() == partition && r.GetProperty("RowKey").GetString() == row);
+            return stored.ValueKind == JsonValueKind.Undefined ? null : stored;
+        }
+
+        Assert.True(await EventuallyAsync(async () => await StoredAsync() is { } stored && stored.TryGetProperty("Data", out _)),
+            "the key's record never reached the secondary store");
+
+        await fixture.Admin.DeleteAsync($"api/v1/keys/{id}").ExpectAsync(HttpStatusCode.NoContent);
+
+        Assert.True(await EventuallyAsync(async () => await StoredAsync() is null), "the revoked key's record stayed in the secondary store");
+    }
+
+    [Fact]
     public async Task Keys_are_listed_with_their_permissions_and_without_any_secret()
     {
         var (id, key) = await CreateKeyAsync("^m-orders\\.");
@@ -154,18 +175,45 @@ public sealed class KeyLifecycleTests(AccessServiceFixture fixture, ITestOutputH
     private async Task<List<string>> AllStoredRowsAsync()
     {
         var rows = new List<string>();
-        foreach (var region in new[] { fixture.Regions.Primary, fixture.Regions.Secondary })
+        foreach (var region in new[] { fixture.Regions.Primary, fixture.Regions.Secondary }) rows.AddRange(await RowsOfAsync(region.ConnectionString));
+        return rows;
+    }
+
+    /// <summary>Every row of every table of one region's store, as JSON, with the table's name.</summary>
+    private static async Task<List<string>> RowsOfAsync(string connectionString)
+    {
+        var rows = new List<string>();
+        var service = new TableServiceClient(connectionString);
+        await foreach (var table in service.QueryAsync())
         {
-            var service = new TableServiceClient(region.ConnectionString);
-            await foreach (var table in service.QueryAsync())
+            await foreach (var entity in service.GetTableClient(table.Name).QueryAsync<TableEntity>())
             {
-                await foreach (var entity in service.GetTableClient(table.Name).QueryAsync<TableEntity>())
-                {
-                    rows.Add(JsonSerializer.Serialize(entity.ToDictionary(p => p.Key, p => p.Value is byte[] bytes ? System.Text.Encoding.UTF8.GetString(bytes) : p.Value?.ToString())));
-                }
+                var values = entity.ToDictionary(p => p.Key, p => p.Value is byte[] bytes ? System.Text.Encoding.UTF8.GetString(bytes) : p.Value?.ToString());
+                values["$table"] = table.Name;
+                rows.Add(JsonSerializer.Serialize(values));
             }
         }
         return rows;
+    }
+
+    /// <summary>The connection string of the region that is secondary now (the matrix's failovers swap them).</summary>
+    private async Task<string> SecondaryRegionAsync()
+    {
+        var topology = await fixture.Admin.GetAsync("api/v1/topology").ExpectAsync(HttpStatusCode.OK);
+        return topology.Str("primary") == Serverless.Testing.AzuriteRegionsFixture.PrimaryName
+            ? fixture.Regions.Secondary.ConnectionString
+            : fixture.Regions.Primary.ConnectionString;
+    }
+
+    private static async Task<bool> EventuallyAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) return false;
+            await Task.Delay(200);
+        }
+        return true;
     }
 
     private async Task<(string Id, string Key)> CreateKeyAsync(string pattern)
