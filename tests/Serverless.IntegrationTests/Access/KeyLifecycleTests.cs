@@ -78,6 +78,29 @@ public sealed class KeyLifecycleTests(AccessServiceFixture fixture, ITestOutputH
     }
 
     [Fact]
+    public async Task A_key_works_in_the_promoted_region_after_a_planned_failover_and_is_revoked_there()
+    {
+        var (id, key) = await CreateKeyAsync(".*");
+        var before = (await fixture.Admin.GetAsync("api/v1/topology").ExpectAsync(HttpStatusCode.OK)).Str("primary");
+
+        var after = await fixture.Admin.PostJsonAsync("api/v1/topology/failover", new { mode = "planned" }).ExpectAsync(HttpStatusCode.OK);
+        try
+        {
+            Assert.NotEqual(before, after.Str("primary"));
+            // Past the cache bound, so that the key is read from the promoted region's store.
+            await Task.Delay(TimeSpan.FromSeconds(AccessServiceFixture.KeyCacheSeconds + 1));
+            Assert.Equal(HttpStatusCode.OK, await StatusAsync(fixture.Service, key));
+
+            await fixture.Admin.DeleteAsync($"api/v1/keys/{id}").ExpectAsync(HttpStatusCode.NoContent);
+            Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(fixture.Service, key));
+        }
+        finally
+        {
+            await fixture.Admin.PostJsonAsync("api/v1/topology/failover", new { mode = "planned" }).ExpectAsync(HttpStatusCode.OK);
+        }
+    }
+
+    [Fact]
     public async Task Keys_are_listed_with_their_permissions_and_without_any_secret()
     {
         var (id, key) = await CreateKeyAsync("^m-orders\\.");
