@@ -18,8 +18,7 @@ public sealed class JsonBodyConversion : IFromBodyConversionFeature
         // Resources named in the body (a binding's source and destination) need permissions of their own.
         if (body is Access.IAccessDemands demands && context.BindingContext.BindingData.TryGetValue("vhost", out var vhost) && vhost is not null)
         {
-            var caller = http.GetCaller();
-            foreach (var demand in demands.Demands(vhost.ToString()!)) caller.Demand(demand);
+            http.GetCaller().DemandAll(demands, vhost.ToString()!);
         }
         return body;
     }

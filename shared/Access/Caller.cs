@@ -36,6 +36,13 @@ public sealed record Caller(string Name, bool IsAdmin, IReadOnlyList<VhostGrant>
     }
 
     public void Demand(AccessDemand demand) => Demand(demand.Permission, demand.Vhost, demand.Resource);
+
+    /// <summary>Throws 403 unless the caller has every permission <paramref name="request"/> names in <paramref name="vhost"/>.</summary>
+    public void DemandAll(IAccessDemands request, string vhost)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        foreach (var demand in request.Demands(vhost)) Demand(demand);
+    }
 }
 
 /// <summary>One permission a request needs on one resource.</summary>

@@ -119,11 +119,11 @@ public sealed class KeyLifecycleTests(AccessServiceFixture fixture, ITestOutputH
     {
         var vhost = $"m-gone-{Guid.NewGuid():N}"[..20];
         await fixture.Admin.PutAsync(ApiClient.VhostPath(vhost), null).ExpectAsync(HttpStatusCode.Created);
-        var created = await fixture.Admin.PostJsonAsync("api/v1/keys", new { vhost, configure = ".*", write = ".*", read = ".*" }).ExpectAsync(HttpStatusCode.Created);
+        var (_, key) = await fixture.Admin.CreateKeyAsync(vhost, ".*", ".*", ".*");
         await fixture.Admin.DeleteAsync(ApiClient.VhostPath(vhost)).ExpectAsync(HttpStatusCode.NoContent);
         await fixture.Admin.PutAsync(ApiClient.VhostPath(vhost), null).ExpectAsync(HttpStatusCode.Created);
 
-        using var client = Client(fixture.Service, created.Str("key"));
+        using var client = Client(fixture.Service, key);
         using var response = await client.GetAsync($"{ApiClient.VhostPath(vhost)}/queues");
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
@@ -239,12 +239,8 @@ public sealed class KeyLifecycleTests(AccessServiceFixture fixture, ITestOutputH
         return true;
     }
 
-    private async Task<(string Id, string Key)> CreateKeyAsync(string pattern)
-    {
-        var created = await fixture.Admin.PostJsonAsync("api/v1/keys", new { vhost = AccessServiceFixture.Vhost, configure = pattern, write = pattern, read = pattern })
-            .ExpectAsync(HttpStatusCode.Created);
-        return (created.Str("id"), created.Str("key"));
-    }
+    private Task<(string Id, string Key)> CreateKeyAsync(string pattern) =>
+        fixture.Admin.CreateKeyAsync(AccessServiceFixture.Vhost, pattern, pattern, pattern);
 
     private static async Task<HttpStatusCode> StatusAsync(ServiceProcess service, string key)
     {

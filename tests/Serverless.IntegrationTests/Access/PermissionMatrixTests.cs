@@ -137,11 +137,8 @@ public sealed class PermissionMatrixTests(AccessServiceFixture fixture, ITestOut
         };
     }
 
-    private async Task<string> CreateKeyAsync(string vhost, string configure, string write, string read)
-    {
-        var created = await fixture.Admin.PostJsonAsync("api/v1/keys", new { vhost, configure, write, read }).ExpectAsync(HttpStatusCode.Created);
-        return created.Str("key");
-    }
+    private async Task<string> CreateKeyAsync(string vhost, string configure, string write, string read) =>
+        (await fixture.Admin.CreateKeyAsync(vhost, configure, write, read)).Key;
 
     private sealed record Operation(string Id, string Method, string Path, bool Secured);
 

@@ -92,9 +92,9 @@ public sealed class RateLimitTests(RateLimitedServiceFixture fixture, ITestOutpu
 
     private async Task<HttpClient> KeyClientAsync()
     {
-        var created = await fixture.Admin.PostJsonAsync("api/v1/keys", new { vhost = Vhost, configure = ".*", write = ".*", read = ".*" }).ExpectAsync(HttpStatusCode.Created);
+        var (_, key) = await fixture.Admin.CreateKeyAsync(Vhost, ".*", ".*", ".*");
         var client = fixture.Anonymous();
-        client.DefaultRequestHeaders.Authorization = new("Bearer", created.Str("key"));
+        client.DefaultRequestHeaders.Authorization = new("Bearer", key);
         return client;
     }
 }

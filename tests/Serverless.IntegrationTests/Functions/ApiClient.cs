@@ -114,6 +114,13 @@ public static class ApiClient
             messages.GetProperty("delayed").GetInt64(), messages.GetProperty("total").GetInt64());
     }
 
+    /// <summary>Creates an API key (admin, 201) with RabbitMQ permissions; its id and its secret, shown only now.</summary>
+    public static async Task<(string Id, string Key)> CreateKeyAsync(this HttpClient admin, string vhost, string configure, string write, string read)
+    {
+        var created = await admin.PostJsonAsync("api/v1/keys", new { vhost, configure, write, read }).ExpectAsync(HttpStatusCode.Created);
+        return (created.Str("id"), created.Str("key"));
+    }
+
     // ---- publish ----
 
     /// <summary>Publishes one message (201) and returns its single result.</summary>

@@ -194,8 +194,7 @@ public sealed class FuzzTests(ServiceFixture fixture, ITestOutputHelper output) 
     }
 
     private async Task<string> CreateKeyAsync(string pattern) =>
-        (await client.PostJsonAsync("api/v1/keys", new { vhost = ApiClient.DefaultVhost, configure = pattern, write = pattern, read = pattern })
-            .ExpectAsync(HttpStatusCode.Created)).Str("key");
+        (await client.CreateKeyAsync(ApiClient.DefaultVhost, pattern, pattern, pattern)).Key;
 
     private static async Task Expect(Task<HttpResponseMessage> call, params HttpStatusCode[] statuses)
     {
