@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Serverless.Errors;
 using Serverless.Events;
+using Serverless.Health;
 using Serverless.Hosting;
 using Serverless.Queues;
 using Serverless.Storage;
@@ -38,9 +39,13 @@ public sealed class FailoverService(RegionRoles roles, EngineRegions regions, Ta
             }
             var from = regions.Named(current.Primary);
             var to = regions.Named(current.Secondary);
-            var target = await store.TryReadAsync(to, cancellationToken)
+            // Both read at once: when the primary hangs, its bounded read is the second a forced failover waits.
+            var toRead = store.TryReadAsync(to, cancellationToken);
+            var fromRead = store.TryReadAsync(from, cancellationToken);
+            var target = await toRead
                 ?? throw new ConflictException("Failover refused.", $"The secondary region {to.Name} does not answer: it cannot be promoted.");
-            var fromAnswers = await store.TryReadAsync(from, cancellationToken) is not null;
+            var fromAnswers = await fromRead is not null;
+            var readAt = time.GetUtcNow();
             if (mode == FailoverModes.Planned && !fromAnswers)
             {
                 throw new ConflictException("Failover refused.", $"The primary region {from.Name} does not answer, so a planned failover cannot drain it: use forced.");
@@ -57,7 +62,10 @@ public sealed class FailoverService(RegionRoles roles, EngineRegions regions, Ta
             await events.PublishAsync(FailoverEvents.Completed(next.LastFailover!), cancellationToken);
             logger.LogWarning("Failover complete: {To} is primary at epoch {Epoch}; {Unreplicated} messages may be missing until the old primary is reconciled.",
                 to.Name, next.Epoch, unreplicated);
-            return await topology.GetAsync(cancellationToken) with { UnreplicatedMessages = mode == FailoverModes.Forced ? unreplicated : null };
+            if (mode == FailoverModes.Planned) return await topology.GetAsync(cancellationToken);
+            var observed = new HealthReport(fromAnswers ? "healthy" : "degraded",
+                [new RegionState(to.Name, "primary", true, readAt), new RegionState(from.Name, "secondary", fromAnswers, readAt)]);
+            return await topology.GetAsync(observed, cancellationToken) with { UnreplicatedMessages = unreplicated };
         }
         finally
         {
@@ -104,9 +112,18 @@ public sealed class FailoverService(RegionRoles roles, EngineRegions regions, Ta
         {
             throw new ConflictException("Failover refused.", "Another instance changed the topology meanwhile; read it again.");
         }
-        await store.TryWriteAsync(from, next, cancellationToken);
         roles.Use(next);
         var set = roles.SetFor(to.Name);
+        if (fromAnswers)
+        {
+            await store.TryWriteAsync(from, next, cancellationToken);
+        }
+        else
+        {
+            // It did not answer a moment ago: it learns the epoch from the next refresh that reaches it, and metadata
+            // copies to it wait for the sweep instead of holding this request for the sync grace.
+            set.MirrorState.Failed();
+        }
         try
         {
             await set.State.SetQuietlyAsync(false, "promoted by a forced failover: the old primary is reconciled, then copied", cancellationToken);

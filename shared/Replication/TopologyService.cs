@@ -12,11 +12,15 @@ public sealed class TopologyService(RegionHealth health, RegionRoles roles, Queu
     /// <summary>Unshipped changes counted per partition at most; beyond it the count says "at least".</summary>
     public const int CountUpTo = 10_000;
 
-    public async Task<Topology> GetAsync(CancellationToken cancellationToken = default)
+    public Task<Topology> GetAsync(CancellationToken cancellationToken = default) => GetAsync(probed: null, cancellationToken);
+
+    /// <summary>The topology with the regions' reachability as <paramref name="probed"/> found it a moment ago (a forced
+    /// failover has just read both: probing a hung region again would cost another two seconds), or probed now.</summary>
+    public async Task<Topology> GetAsync(HealthReport? probed, CancellationToken cancellationToken = default)
     {
         var record = await roles.GetAsync(cancellationToken);
         var set = roles.SetFor(record.Primary);
-        var probe = await health.CheckAsync(cancellationToken);
+        var probe = probed ?? await health.CheckAsync(cancellationToken);
         long messages = 0;
         double seconds = 0;
         var synchronized = false;

@@ -193,7 +193,9 @@ public sealed class FailoverServiceTests(AzuriteRegionsFixture regions, ITestOut
         UnixSignals.Pause(pair.First.ProcessId);
         forwarder.Restore();
 
+        var failoverTime = System.Diagnostics.Stopwatch.StartNew();
         var forced = await client.PostJsonAsync("api/v1/topology/failover", new { mode = "forced" }).ExpectAsync(HttpStatusCode.OK);
+        output.WriteLine($"the forced failover answered in {failoverTime.Elapsed.TotalSeconds:F2} s with the old primary hung");
         Assert.Equal(RegionPairProcesses.SecondName, forced.Str("primary"));
         var unreplicated = forced.GetProperty("unreplicatedMessages").GetInt64();
         var (readyAfterFailover, _, _, _) = await client.CountsAsync(queue);
