@@ -34,7 +34,9 @@ public sealed class RegionRoles(EngineRegions regions, TableTopologyStore store,
     public ReplicationSet SetFor(string primaryName) => sets.GetOrAdd(primaryName, name =>
     {
         var primary = regions.Named(name);
-        return new ReplicationSet(new RegionPair(primary, regions.Other(primary)), services);
+        var set = new ReplicationSet(new RegionPair(primary, regions.Other(primary)), services);
+        set.Fence.Follow(Record.Primary);
+        return set;
     });
 
     /// <summary>Every orientation built so far (their outbox cleaners run whichever is current).</summary>
@@ -133,6 +135,7 @@ public sealed class RegionRoles(EngineRegions regions, TableTopologyStore store,
         record = next;
         readAt = time.GetUtcNow();
         regions.Orient(next.Primary);
+        foreach (var set in sets.Values) set.Fence.Follow(next.Primary);
         if (previous is not null && previous.Primary != next.Primary)
         {
             logger.LogWarning("Epoch {Epoch}: {Primary} is primary now (was {Previous}).", next.Epoch, next.Primary, previous.Primary);

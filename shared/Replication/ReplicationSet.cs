@@ -25,11 +25,12 @@ public sealed class ReplicationSet
         var mirror = new TableMetadataMirror(regions.Primary.Metadata, regions.Secondary.Metadata);
         Repair = new TableReplicaRepair(regions.Primary.Messages, regions.Secondary.Messages, Replica, time);
         MirrorState = new MetadataMirrorState(time);
+        Fence = new OrientationFence(regions.Primary.Name);
         Metadata = new MirroredMetadataStore(new TableMetadataStore(regions.Primary), mirror, MirrorState);
         State = new ReplicationState(Metadata, regions, events, time, options, loggers.CreateLogger<ReplicationState>());
         Cleaner = new OutboxCleaner(Outbox, loggers.CreateLogger<OutboxCleaner>());
         Lag = new ReplicationLag(Outbox, Cleaner, time);
-        Replicator = new Replicator(Outbox, Replica, mirror, Repair, State, Lag, Cleaner, MirrorState,
+        Replicator = new Replicator(Outbox, Replica, mirror, Repair, State, Lag, Cleaner, MirrorState, Fence,
             services.GetRequiredService<ReplicationWakeUps>(), services.GetRequiredService<QueueDirectory>(), regions, time, options, loggers.CreateLogger<Replicator>());
         Messages = new ReplicatingMessageStore(new TableMessageStore(regions.Primary, time), Replicator, MirrorState, Repair, new TableMessageStore(regions.Secondary, time));
         Throttle = new ReplicationThrottle(Lag, events, services.GetRequiredService<Telemetry.ServiceMetrics>(), time);
@@ -40,6 +41,7 @@ public sealed class ReplicationSet
     public TableReplicaStore Replica { get; }
     public TableReplicaRepair Repair { get; }
     public MetadataMirrorState MirrorState { get; }
+    public OrientationFence Fence { get; }
     public IMetadataStore Metadata { get; }
     public IMessageStore Messages { get; }
     public ReplicationState State { get; }

@@ -30,6 +30,7 @@ public sealed class Replicator(
     ReplicationLag lag,
     OutboxCleaner cleaner,
     MetadataMirrorState metadataState,
+    OrientationFence fence,
     ReplicationWakeUps wakeUps,
     QueueDirectory directory,
     Hosting.RegionPair regions,
@@ -52,7 +53,10 @@ public sealed class Replicator(
     /// to the secondary now, an async queue's shipper is woken.</summary>
     /// <exception cref="UnavailableException">Sync: the secondary did not take the changes, and its grace period is not
     /// over (they stay in the outbox; the change is stored in the primary but not confirmed).</exception>
-    public async Task CommittedAsync(QueuePartition partition, ChangeCapture capture, CancellationToken cancellationToken = default)
+    public Task CommittedAsync(QueuePartition partition, ChangeCapture capture, CancellationToken cancellationToken = default) =>
+        fence.RunAsync(token => ReplicateCommittedAsync(partition, capture, token), cancellationToken);
+
+    private async Task ReplicateCommittedAsync(QueuePartition partition, ChangeCapture capture, CancellationToken cancellationToken)
     {
         var rows = capture.Rows;
         var changes = rows.Where(r => r.RowKey.StartsWith(MessageRows.ChangeFrom, StringComparison.Ordinal)).ToList();
@@ -113,7 +117,10 @@ public sealed class Replicator(
 
     /// <summary>Ships a partition's outbox in order until it is empty (or a round limit); one shipper per partition per
     /// instance (another instance shipping too only repeats idempotent work). Returns how many changes it shipped.</summary>
-    public async Task<int> ShipAsync(string partitionKey, CancellationToken cancellationToken = default)
+    public Task<int> ShipAsync(string partitionKey, CancellationToken cancellationToken = default) =>
+        fence.RunAsync(token => ShipPartitionAsync(partitionKey, token), cancellationToken);
+
+    private async Task<int> ShipPartitionAsync(string partitionKey, CancellationToken cancellationToken)
     {
         var gate = shipping.GetOrAdd(partitionKey, _ => new SemaphoreSlim(1, 1));
         if (!await gate.WaitAsync(0, cancellationToken))
@@ -181,6 +188,18 @@ public sealed class Replicator(
     /// and once a minute, compare metadata, make sure the secondary holds a full copy, and collect its old tombstones.</summary>
     public async Task<ReplicationSweep> SweepAsync(CancellationToken cancellationToken = default)
     {
+        try
+        {
+            return await fence.RunAsync(SweepOrientationAsync, cancellationToken);
+        }
+        catch (UnavailableException stopped) when (fence.Retired)
+        {
+            return new ReplicationSweep(0, CaughtUp: false, stopped.Message);
+        }
+    }
+
+    private async Task<ReplicationSweep> SweepOrientationAsync(CancellationToken cancellationToken)
+    {
         if (!(await state.GetAsync(cancellationToken)).Synchronized) return await CatchUpAsync(cancellationToken);
         var now = time.GetUtcNow();
         var maintain = now - lastMaintenance >= MaintainEvery;
@@ -215,7 +234,9 @@ public sealed class Replicator(
     /// <summary>A planned failover's drain: everything the secondary lacks is shipped now (the catch-up's work, whatever
     /// the standing); the secondary then holds every change committed before writes paused.</summary>
     /// <exception cref="UnavailableException">The secondary did not take it all.</exception>
-    public async Task<int> DrainAsync(CancellationToken cancellationToken = default)
+    public Task<int> DrainAsync(CancellationToken cancellationToken = default) => fence.RunAsync(DrainOutboxesAsync, cancellationToken);
+
+    private async Task<int> DrainOutboxesAsync(CancellationToken cancellationToken)
     {
         await cleaner.FlushAsync(cancellationToken);
         var sweep = await CatchUpAsync(cancellationToken);

@@ -19,6 +19,9 @@ public sealed class BenchEnvironment : IAsyncDisposable
     public ServiceProcess Service => service!;
     public ServiceClient Client { get; private set; } = null!;
     public MemorySampler Memory { get; private set; } = null!;
+
+    /// <summary>CPU time of every process of the environment and of the benchmark itself.</summary>
+    public CpuMeter Cpu { get; private set; } = null!;
     public BenchmarkOptions Options { get; }
 
     private BenchEnvironment(BenchmarkOptions options) => Options = options;
@@ -62,6 +65,14 @@ public sealed class BenchEnvironment : IAsyncDisposable
             }, cancellationToken);
             environment.Client = new ServiceClient(environment.Service.BaseAddress, environment.Service.AdminKey, options.MessageSize);
             environment.Memory = new MemorySampler(environment.Service.WorkerProcessId ?? environment.Service.ProcessId, TimeSpan.FromMilliseconds(500));
+            environment.Cpu = new CpuMeter(new Dictionary<string, int>
+            {
+                ["worker"] = environment.Service.WorkerProcessId ?? environment.Service.ProcessId,
+                ["devhost"] = environment.Service.ProcessId,
+                ["primary Azurite"] = environment.Primary.ProcessId,
+                ["secondary Azurite"] = environment.Secondary.ProcessId,
+                ["benchmark"] = System.Environment.ProcessId,
+            });
             return environment;
         }
         catch

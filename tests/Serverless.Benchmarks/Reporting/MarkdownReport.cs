@@ -35,6 +35,7 @@ public static class MarkdownReport
         md.AppendLine();
         Throughput(md, report.Results);
         Ratios(md, report.Results);
+        Cpu(md, report.Results);
         Requests(md, report.Accounting);
         Lag(md, report.Lag ?? []);
         CatchUp(md, report.CatchUp ?? []);
@@ -72,6 +73,25 @@ public static class MarkdownReport
             var rabbit = results.FirstOrDefault(r => r.System == "RabbitMQ HTTP API" && r.Work == service.Work && r.Batch == service.Batch && !r.Skipped);
             md.AppendLine($"| {Label(service.Work, service.Batch)} | {service.Mode} | {F(service.MessagesPerSecond)} | " +
                 $"{Rate(limit)} | {Ratio(service, limit)} | {Rate(queues)} | {Ratio(service, queues)} | {Rate(rabbit)} | {Ratio(service, rabbit)} |");
+        }
+        md.AppendLine();
+    }
+
+    private static void Cpu(StringBuilder md, IReadOnlyList<ScenarioResult> results)
+    {
+        var measured = results.Where(r => r.Cpu is not null && !r.Skipped).ToList();
+        if (measured.Count == 0) return;
+        var processes = measured.SelectMany(r => r.Cpu!.MsPerMessage.Keys).Distinct().ToList();
+        md.AppendLine("### Where the CPU went (CPU ms per message, user + system, from /proc)").AppendLine();
+        md.AppendLine($"Busy: the machine's busy share over the timed run, of {measured[0].Cpu!.Cores} cores; a busy share near 100 % means the scenario was bound by the machine, " +
+            "not by waiting. The processes' figures do not add up to the machine's when something else ran.").AppendLine();
+        md.AppendLine($"| system | work | mode | msg/s | busy % | machine | {string.Join(" | ", processes)} |");
+        md.AppendLine($"|---|---|---|---:|---:|---:|{string.Concat(processes.Select(_ => "---:|"))}");
+        foreach (var r in measured)
+        {
+            var cpu = r.Cpu!;
+            md.AppendLine($"| {r.System} | {Label(r.Work, r.Batch)} | {Dash(r.Mode)} | {F(r.MessagesPerSecond)} | {F(cpu.MachineBusyPercent)} | {F(cpu.MachineMsPerMessage)} | " +
+                string.Join(" | ", processes.Select(p => cpu.MsPerMessage.TryGetValue(p, out var ms) ? F(ms) : "—")) + " |");
         }
         md.AppendLine();
     }

@@ -26,7 +26,8 @@ public sealed record ScenarioResult(
     double P99Ms,
     double? StorageRequestsPerMessage,
     long Errors,
-    string? Note = null)
+    string? Note = null,
+    CpuUsage? Cpu = null)
 {
     public bool Skipped => Note is not null && Messages == 0;
 

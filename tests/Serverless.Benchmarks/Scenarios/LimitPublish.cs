@@ -22,12 +22,13 @@ public sealed class LimitPublish : IScenario
                 var tables = await limit.CreateTablesAsync(name, cancellationToken);
                 try
                 {
+                    var cpu = context.Environment.Cpu.Start();
                     var load = await LoadRunner.RunAsync(options.Concurrency, options.Duration, async (_, ct) =>
                     {
                         await limit.PublishAsync(tables, options.Shards, batch, sync: mode == "sync", ct);
                         return batch;
                     }, limit.Requests, cancellationToken);
-                    context.Record(ScenarioResult.From(SystemKind.Limit, "Azure.Data.Tables (limit)", Work.Publish, batch, mode, load));
+                    context.Record(ScenarioResult.From(SystemKind.Limit, "Azure.Data.Tables (limit)", Work.Publish, batch, mode, load) with { Cpu = cpu.Stop(load.Messages) });
                 }
                 finally
                 {

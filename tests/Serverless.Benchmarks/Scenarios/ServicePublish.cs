@@ -19,9 +19,10 @@ public sealed class ServicePublish : IScenario
                 var service = context.Service;
                 var queue = BenchContext.UniqueName("publish-");
                 await service.DeclareQueueAsync(queue, mode, options.Shards, options.VisibilityTimeoutSeconds, cancellationToken);
+                var cpu = context.Environment.Cpu.Start();
                 var load = await LoadRunner.RunAsync(options.Concurrency, options.Duration,
                     (_, ct) => service.PublishAsync(queue, batch, ct), service.StorageRequestsAsync, cancellationToken);
-                context.Record(ScenarioResult.From(SystemKind.Service, "service (HTTP)", Work.Publish, batch, mode, load));
+                context.Record(ScenarioResult.From(SystemKind.Service, "service (HTTP)", Work.Publish, batch, mode, load) with { Cpu = cpu.Stop(load.Messages) });
             }
         }
     }

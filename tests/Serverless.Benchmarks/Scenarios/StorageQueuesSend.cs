@@ -20,12 +20,13 @@ public sealed class StorageQueuesSend : IScenario
         var body = Payload.Body(options.MessageSize);
         try
         {
+            var cpu = context.Environment.Cpu.Start();
             var load = await LoadRunner.RunAsync(options.Concurrency, options.Duration, async (_, ct) =>
             {
                 await queue.SendMessageAsync(body, ct);
                 return 1;
             }, peer.Requests, cancellationToken);
-            context.Record(ScenarioResult.From(SystemKind.Peer, System, Work.Publish, 1, "", load));
+            context.Record(ScenarioResult.From(SystemKind.Peer, System, Work.Publish, 1, "", load) with { Cpu = cpu.Stop(load.Messages) });
         }
         finally
         {
