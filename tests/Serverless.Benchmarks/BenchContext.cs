@@ -1,4 +1,5 @@
 using Serverless.Benchmarks.Clients;
+using Serverless.Benchmarks.Load;
 using Serverless.Benchmarks.Reporting;
 using Serverless.Benchmarks.Scenarios;
 
@@ -44,6 +45,34 @@ public sealed class BenchContext(BenchmarkOptions options, BenchRecord record) :
         if (ServiceLog is not null) environment.KeepServiceLog(ServiceLog, label);
         limit = new LimitTables(environment.Primary.ConnectionString, environment.Secondary.ConnectionString, Options.MessageSize);
         await new Warmup().RunAsync(this, cancellationToken);
+    }
+
+    /// <summary>A settled service's JIT threads spend less than this in a second of load.</summary>
+    private const double SettledJitMsPerSecond = 20;
+    private static readonly TimeSpan MaxSettle = TimeSpan.FromSeconds(60);
+
+    /// <summary>Runs <paramref name="operation"/> at the run's concurrency (or, with none, lets the service idle), a second at
+    /// a time, until the service's JIT threads (worker and devhost) spend under 20 ms of CPU in a second, or 60 s. A
+    /// freshly started service compiles its hot paths again for tens of seconds (tiered compilation), while the limit and
+    /// the peers run in this long-lived program, compiled long before: measured before it settles, the service would be
+    /// measured starting, and an idle one still compiling takes CPU from the limit and the peers.
+    /// Returns how long it took and whether it settled.</summary>
+    public async Task<(TimeSpan Took, bool Settled)> SettleServiceAsync(LoadRunner.Operation? operation, CancellationToken cancellationToken)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var cpu = Environment.Cpu;
+        var last = double.MaxValue;
+        while (clock.Elapsed < MaxSettle && last >= SettledJitMsPerSecond)
+        {
+            var before = cpu.ReadJit();
+            var slice = System.Diagnostics.Stopwatch.StartNew();
+            if (operation is null) await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            else await LoadRunner.RunAsync(Options.Concurrency, TimeSpan.FromSeconds(1), operation, null, cancellationToken);
+            last = CpuMeter.JitMillisecondsBetween(before, cpu.ReadJit()) / slice.Elapsed.TotalSeconds;
+        }
+        var settled = last < SettledJitMsPerSecond;
+        Console.WriteLine($"  service JIT {(settled ? "settled" : "still compiling")} after {clock.Elapsed.TotalSeconds:0.#} s of load ({last:0} ms of JIT CPU in the last second)");
+        return (clock.Elapsed, settled);
     }
 
     public void Record(ScenarioResult result)

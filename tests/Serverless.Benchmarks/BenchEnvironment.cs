@@ -72,6 +72,10 @@ public sealed class BenchEnvironment : IAsyncDisposable
                 ["primary Azurite"] = environment.Primary.ProcessId,
                 ["secondary Azurite"] = environment.Secondary.ProcessId,
                 ["benchmark"] = System.Environment.ProcessId,
+            }, new Dictionary<string, int>
+            {
+                ["worker"] = environment.Service.WorkerProcessId ?? environment.Service.ProcessId,
+                ["devhost"] = environment.Service.ProcessId,
             });
             return environment;
         }

@@ -20,6 +20,7 @@ public sealed class StorageQueuesSend : IScenario
         var body = Payload.Body(options.MessageSize);
         try
         {
+            await context.SettleServiceAsync(null, cancellationToken); // the idle service's JIT would take CPU from this measurement
             var cpu = context.Environment.Cpu.Start();
             var load = await LoadRunner.RunAsync(options.Concurrency, options.Duration, async (_, ct) =>
             {
