@@ -71,7 +71,7 @@ public sealed class BenchContext(BenchmarkOptions options, BenchRecord record) :
             last = CpuMeter.JitMillisecondsBetween(before, cpu.ReadJit()) / slice.Elapsed.TotalSeconds;
         }
         var settled = last < SettledJitMsPerSecond;
-        Console.WriteLine($"  service JIT {(settled ? "settled" : "still compiling")} after {clock.Elapsed.TotalSeconds:0.#} s of load ({last:0} ms of JIT CPU in the last second)");
+        Console.WriteLine($"  service JIT {(settled ? "settled" : "still compiling")} after {clock.Elapsed.TotalSeconds:0.#} s {(operation is null ? "idle" : "of load")} ({last:0} ms of JIT CPU in the last second)");
         return (clock.Elapsed, settled);
     }
 
