@@ -20,7 +20,9 @@ public sealed class ServiceMetrics
     public ServiceMetrics(IMeterFactory meters, IOptions<TelemetryOptions> options)
     {
         region = new("region", options.Value.Region);
-        var meter = meters.Create(MeterName);
+        // The region is also the meter's own tag: two engines in one process (tests) then keep separate metric streams,
+        // where one engine's meter, disposed, would otherwise end the stream the other's same-named instruments share.
+        var meter = meters.Create(new MeterOptions(MeterName) { Tags = [region] });
         published = meter.CreateCounter<long>("serverless.messages.published", "{message}", "Messages stored in a queue by a publish (not duplicates, not rejected).");
         delivered = meter.CreateCounter<long>("serverless.messages.delivered", "{message}", "Messages returned by receive.");
         acked = meter.CreateCounter<long>("serverless.messages.acked", "{message}", "Receipts acked.");
