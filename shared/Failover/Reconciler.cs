@@ -63,7 +63,7 @@ public sealed class Reconciler(RegionRoles roles, EngineRegions regions, TableTo
             directory.ForgetAll();
         }
         var outbox = new TableOutbox(oldPrimary);
-        var into = new TableReplicaStore(newPrimary.Messages, time);
+        var into = new TableReplicaStore(newPrimary, time);
         long republished = 0;
         foreach (var partition in (await directory.AllQueuesAsync(cancellationToken)).SelectMany(q => q.Partitions))
         {

@@ -11,8 +11,14 @@ namespace Serverless.Storage.Tables;
 /// change applied, and a tombstone marker <c>t:{version}:{seq}</c> while a deleted message's anchor is kept.
 /// <para>Applying is idempotent and commutes per message: a change is applied only over an older version (the anchor
 /// says), a delete leaves its anchor as a tombstone (collected after <see cref="TombstoneRetention"/>), so changes applied
-/// twice, late, out of order or by two shippers at once leave the same state.</para></summary>
-public sealed class TableReplicaStore(TableClient table, TimeProvider time)
+/// twice, late, out of order or by two shippers at once leave the same state.</para>
+/// <para>A message new here whose <c>messageId</c> another live message already holds (its dedup row names another
+/// sequence, within its window) is one message twice, as a forced failover can make it: published in the old primary and
+/// not shipped, then retried into the new one. Whichever copy the primary holds stays the one: written into the primary
+/// (by a shipper of an instance that has not yet seen the promotion), the change is set aside, its anchor marked so that
+/// no later version brings it back; written into a secondary, it takes the dedup row (a full copy removes the other).
+/// The region's topology row says which, read only on such a conflict.</para></summary>
+public sealed class TableReplicaStore(StorageRegion region, TimeProvider time)
 {
     /// <summary>How long the anchor of a deleted message is kept: far longer than a change can wait in an outbox once its
     /// successors are shipped (they ship in order), so a late duplicate of an older change cannot bring the message back.</summary>
@@ -20,7 +26,7 @@ public sealed class TableReplicaStore(TableClient table, TimeProvider time)
 
     private const string AnchorFrom = "i:", TombstoneFrom = "t:";
 
-    public TableReplicaStore(StorageRegion region, TimeProvider time) : this(region.Messages, time) { }
+    private readonly TableClient table = region.Messages;
 
     public static string AnchorKey(string sequence) => AnchorFrom + sequence;
     private static string TombstoneKey(long version, string sequence) => $"{TombstoneFrom}{version.ToString("D19", CultureInfo.InvariantCulture)}:{sequence}";
@@ -42,9 +48,39 @@ public sealed class TableReplicaStore(TableClient table, TimeProvider time)
                 await ReadAnchorAsync(item, cancellationToken);
                 return true;
             }
+            if (action >= 0 && action == item.DedupAction)
+            {
+                // 409: the id is taken here; 404/412: the row we meant to replace went or changed meanwhile.
+                await DecideDedupAsync(item, takenHere: failure.Status == 409, cancellationToken);
+                return true;
+            }
             return false;
         }, cancellationToken, mayBeGone: _ => true);
     }
+
+    /// <summary>Whether a message new here may take its id's dedup row, which another sequence holds.</summary>
+    private async Task DecideDedupAsync(ApplyItem item, bool takenHere, CancellationToken cancellationToken)
+    {
+        var key = item.Dedup!.Value.Key;
+        var response = takenHere
+            ? await StorageErrors.TranslateAsync(() => table.GetEntityIfExistsAsync<TableEntity>(item.PartitionKey, key, ["Seq", "ExpiresAt"], cancellationToken), cancellationToken)
+            : null;
+        if (response is not { HasValue: true })
+        {
+            item.DedupRowFound(null, takesIt: true); // gone meanwhile: insert it again
+            return;
+        }
+        var row = response.Value!;
+        var until = row.GetInt64("ExpiresAt") ?? long.MinValue;
+        var takesIt = row.GetString("Seq") == item.Sequence // its own row (a removal carrying the publish's window)
+            || until <= item.EnqueuedAtTicks // that window had passed when this one was published
+            || until <= time.GetUtcNow().UtcTicks
+            || !await ServesAsPrimaryAsync(cancellationToken);
+        item.DedupRowFound(row.ETag, takesIt);
+    }
+
+    private async Task<bool> ServesAsPrimaryAsync(CancellationToken cancellationToken) =>
+        (await new TableTopologyStore().ReadAsync(region, cancellationToken)).Record?.Primary == region.Name;
 
     /// <summary>Deletes tombstones older than <see cref="TombstoneRetention"/> and dedup rows whose window passed (O(due)).</summary>
     public async Task<int> MaintainAsync(string partitionKey, CancellationToken cancellationToken = default)
@@ -90,10 +126,18 @@ public sealed class TableReplicaStore(TableClient table, TimeProvider time)
         private bool anchorKnown;
         private TableEntity? anchor;
         private IReadOnlyList<TableTransactionAction>? actions;
+        private DedupClaim claim;
+        private ETag takenRow;
 
         public string PartitionKey { get; } = partitionKey;
         public string Sequence { get; } = change.GetString("Seq");
         public bool IsDelete { get; } = change.GetString(ChangeColumns.Op) == ChangeColumns.Delete;
+        public long EnqueuedAtTicks { get; } = change.GetInt64("EnqueuedAt") ?? 0;
+        public (string Key, long Until)? Dedup { get; } = dedup;
+
+        /// <summary>The index of the dedup row's action among <see cref="Actions"/>, -1 when there is none.</summary>
+        public int DedupAction { get; private set; } = -1;
+
         private long Version { get; } = change.GetInt64("Ver") ?? 0;
 
         public void Anchored(TableEntity? found)
@@ -101,15 +145,32 @@ public sealed class TableReplicaStore(TableClient table, TimeProvider time)
             (anchorKnown, anchor, actions) = (true, found, null);
         }
 
+        /// <summary>What the dedup row held: <paramref name="takesIt"/> replaces it under <paramref name="etag"/> (or
+        /// inserts it again when there is none); otherwise the primary's own message keeps the id and this one is set aside.</summary>
+        public void DedupRowFound(ETag? etag, bool takesIt)
+        {
+            (claim, takenRow, actions) = (takesIt ? etag is null ? DedupClaim.Insert : DedupClaim.Replace : DedupClaim.Yield, etag ?? default, null);
+        }
+
         public IReadOnlyList<TableTransactionAction> Actions() => actions ??= Build();
 
         private List<TableTransactionAction> Build()
         {
+            DedupAction = -1;
             // A tombstone is final (a message never comes back on the primary): it is written blind, newest or not.
             if (IsDelete) return Tombstone();
             if (anchorKnown && anchor is not null && (anchor.GetInt64("Ver") ?? 0) >= Version) return []; // already as new or newer
+            if (claim == DedupClaim.Yield) return SetAside();
             return Upsert();
         }
+
+        /// <summary>The anchor of a message the primary already holds under another sequence: gone, at a version no
+        /// change can pass, with its tombstone so that it is collected.</summary>
+        private List<TableTransactionAction> SetAside() =>
+        [
+            AnchorAction(new TableEntity(PartitionKey, AnchorKey(Sequence)) { ["Ver"] = long.MaxValue, ["Gone"] = true, ["SetAside"] = true }),
+            new(TableTransactionActionType.UpsertReplace, new TableEntity(PartitionKey, TombstoneKey(Version, Sequence)) { ["Seq"] = Sequence }),
+        ];
 
         private List<TableTransactionAction> Upsert()
         {
@@ -155,13 +216,20 @@ public sealed class TableReplicaStore(TableClient table, TimeProvider time)
             return list;
         }
 
+        /// <summary>The dedup row: replaced when the message was here before (the row is its own), else inserted, so that
+        /// another message holding the id shows as a conflict (see <see cref="DecideDedupAsync"/>).</summary>
         private void AddDedup(List<TableTransactionAction> list)
         {
-            if (dedup is { } entry)
-            {
-                list.Add(new(TableTransactionActionType.UpsertReplace, new TableEntity(PartitionKey, entry.Key) { ["Seq"] = Sequence, ["ExpiresAt"] = entry.Until }));
-            }
+            if (Dedup is not { } entry) return;
+            if (claim == DedupClaim.Yield) return; // a removal: the primary's message keeps its window
+            var row = new TableEntity(PartitionKey, entry.Key) { ["Seq"] = Sequence, ["ExpiresAt"] = entry.Until };
+            DedupAction = list.Count;
+            list.Add(anchor is not null ? new(TableTransactionActionType.UpsertReplace, row)
+                : claim == DedupClaim.Replace ? new(TableTransactionActionType.UpdateReplace, row, takenRow)
+                : new(TableTransactionActionType.Add, row));
         }
+
+        private enum DedupClaim { Insert, Replace, Yield }
 
         /// <summary>The anchor first: an insert when none is known (a conflict means another version is there: read it,
         /// decide again), else a replace under the ETag read (a change meanwhile: read again).</summary>

@@ -6,9 +6,11 @@ using Serverless.Testing;
 namespace Serverless.IntegrationTests.Replication;
 
 /// <summary>Reads a region's message rows directly (not through the service), to see what each region holds.</summary>
-internal sealed class ReplicaRows(string connectionString)
+internal sealed class ReplicaRows(TableClient messages)
 {
-    private readonly TableClient messages = new(connectionString, "Messages");
+    public ReplicaRows(string connectionString) : this(new TableClient(connectionString, "Messages")) { }
+
+    public ReplicaRows(StorageRegion region) : this(region.Messages) { }
 
     public static ReplicaRows Primary(AzuriteRegionsFixture regions) => new(regions.Primary.ConnectionString);
 
