@@ -52,15 +52,19 @@ internal static class TableTransactions
                 // An item without actions this attempt (e.g. refused by a length limit) leaves the chunk uncommitted.
                 pending.RemoveAll(item => actionsOf(item).Count == 0);
                 if (pending.Count == 0) break;
-                var owners = new List<int>();
+                // Per submitted action: the item it belongs to, and its index among that item's actions (a delete found
+                // gone is left out, so the submitted position is not it).
+                var owners = new List<(int Item, int Action)>();
                 var actions = new List<TableTransactionAction>();
                 for (var i = 0; i < pending.Count; i++)
                 {
-                    foreach (var action in actionsOf(pending[i]))
+                    var itemActions = actionsOf(pending[i]);
+                    for (var a = 0; a < itemActions.Count; a++)
                     {
+                        var action = itemActions[a];
                         if (action.ActionType == TableTransactionActionType.Delete && gone.Contains(KeyOf(action))) continue;
                         actions.Add(action);
-                        owners.Add(i);
+                        owners.Add((i, a));
                     }
                 }
                 var extra = chunkAction is null ? null : await chunkAction.ActionForAsync(pending, cancellationToken);
@@ -109,9 +113,9 @@ internal static class TableTransactions
                         gone.Add(KeyOf(actions[index]));
                         continue;
                     }
-                    var owner = owners[index];
+                    var (owner, ownAction) = owners[index];
                     var item = pending[owner];
-                    if (!await retry(item, failed, index - owners.IndexOf(owner)))
+                    if (!await retry(item, failed, ownAction))
                     {
                         givenUp.Add((item, failed));
                         pending.RemoveAt(owner);

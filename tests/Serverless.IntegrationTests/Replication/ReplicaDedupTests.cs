@@ -55,6 +55,26 @@ public sealed class ReplicaDedupTests(AzuriteRegionsFixture regions) : IClassFix
         Assert.NotNull(await rows.RowAsync(partition, TableReplicaStore.AnchorKey(retry)));
     }
 
+    [Fact]
+    public async Task A_messages_own_dedup_row_is_no_conflict_its_publish_applied_again_with_its_ack_leaves_it_gone()
+    {
+        await using var engine = await EngineHost.StartAsync(regions);
+        var (queue, partition, published) = await PublishStrandedAsync(engine);
+        var storage = engine.Get<EngineRegions>();
+        var replica = new TableReplicaStore(storage.Secondary, TimeProvider.System);
+        await replica.ApplyAsync(partition, published.Changes, published.Bodies);
+        var received = (await engine.ReceiveAsync(queue)).Single();
+        Assert.Equal(ReceiptStatus.Acked, await engine.AckAsync(queue, received.Receipt!));
+
+        // The shipper's read of the publish was applied and its outbox rows not yet deleted: it reads them again with the ack.
+        var both = await new TableOutbox(storage.Primary).ReadAsync(partition, 100);
+        await replica.ApplyAsync(partition, both.Changes, both.Bodies);
+
+        var rows = new ReplicaRows(storage.Secondary);
+        Assert.Empty(await rows.MessageIdsAsync(partition));
+        Assert.Equal(published.Changes.Single().GetString("Seq"), (await rows.RowAsync(partition, MessageRows.DedupKey(Id)))?.GetString("Seq"));
+    }
+
     /// <summary>A message with <see cref="Id"/> confirmed by the primary of an async queue (whichever region an earlier
     /// test of the class left primary), and its change, still in that region's outbox.</summary>
     private static async Task<(string Queue, string Partition, OutboxBatch Stranded)> PublishStrandedAsync(EngineHost engine)
