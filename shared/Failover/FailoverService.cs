@@ -63,8 +63,7 @@ public sealed class FailoverService(RegionRoles roles, EngineRegions regions, Ta
             logger.LogWarning("Failover complete: {To} is primary at epoch {Epoch}; {Unreplicated} messages may be missing until the old primary is reconciled.",
                 to.Name, next.Epoch, unreplicated);
             if (mode == FailoverModes.Planned) return await topology.GetAsync(cancellationToken);
-            var observed = new HealthReport(fromAnswers ? "healthy" : "degraded",
-                [new RegionState(to.Name, "primary", true, readAt), new RegionState(from.Name, "secondary", fromAnswers, readAt)]);
+            var observed = HealthReport.From([new RegionState(to.Name, "primary", true, readAt), new RegionState(from.Name, "secondary", fromAnswers, readAt)]);
             return await topology.GetAsync(observed, cancellationToken) with { UnreplicatedMessages = unreplicated };
         }
         finally

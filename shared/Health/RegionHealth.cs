@@ -10,6 +10,10 @@ public sealed record HealthReport(string Status, IReadOnlyList<RegionState> Regi
     /// <summary>False when no region can take writes (the primary is unreachable): answered 503.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public bool CanWrite => Regions.Any(r => r.Role == "primary" && r.Reachable);
+
+    /// <summary>Healthy when every region answered, else degraded.</summary>
+    public static HealthReport From(IReadOnlyList<RegionState> regions) =>
+        new(regions.All(r => r.Reachable) ? "healthy" : "degraded", regions);
 }
 
 /// <summary>Probes each region's table store with one cheap, bounded query.</summary>
@@ -22,8 +26,7 @@ public sealed class RegionHealth(EngineRegions regions, TimeProvider time)
         var states = await Task.WhenAll(
             ProbeAsync(regions.Primary, "primary", cancellationToken),
             ProbeAsync(regions.Secondary, "secondary", cancellationToken));
-        var status = states.All(s => s.Reachable) ? "healthy" : "degraded";
-        return new HealthReport(status, states);
+        return HealthReport.From(states);
     }
 
     private async Task<RegionState> ProbeAsync(StorageRegion region, string role, CancellationToken cancellationToken)
