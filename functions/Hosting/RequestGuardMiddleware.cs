@@ -6,10 +6,11 @@ namespace Serverless.Functions.Hosting;
 
 /// <summary>Refuses, before a function runs, what no function should see: a path with dot segments, route
 /// values that are not resource names, headers over their limits (431 naming the header), and a body over 4 MiB
-/// (413 naming <c>body</c>).</summary>
+/// (413 naming <c>body</c>). A function runs only once its whole request has arrived: one that reads no body still
+/// waits for the body a client announced, so a request whose body never comes (408) has done nothing.</summary>
 public sealed class RequestGuardMiddleware : IFunctionsWorkerMiddleware
 {
-    public Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
+    public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
     {
         var http = context.GetHttpContext()!;
         if (RequestTarget.HasDotSegment(http.Features.Get<IHttpRequestFeature>()?.RawTarget))
@@ -19,9 +20,27 @@ public sealed class RequestGuardMiddleware : IFunctionsWorkerMiddleware
         LimitHeaders(http.Request.Headers);
         var function = HttpFunctions.Find(context.FunctionDefinition.Name);
         if (function is not null) RouteNames.Check(function.RouteParameters, context.BindingContext.BindingData);
-        // Only functions that read a body care how large it is.
-        if (function?.Body is not null) LimitBody(http);
-        return next(context);
+        LimitBody(http);
+        // A function with a body binds it (reads it whole) before it runs; one without would run at once.
+        if (function?.Body is null) await ReadAnnouncedBodyAsync(http);
+        await next(context);
+    }
+
+    private static async Task ReadAnnouncedBodyAsync(HttpContext http)
+    {
+        if (http.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false } || http.Request.ContentLength == 0) return;
+        var buffer = new byte[16 * 1024];
+        try
+        {
+            while (await http.Request.Body.ReadAsync(buffer, http.RequestAborted) > 0)
+            {
+            }
+        }
+        catch (IOException cut) when (cut is not BadHttpRequestException)
+        {
+            // The connection went before the body's end: the client is answered 408 by the server in front, if at all.
+            throw new BadHttpRequestException("The request body did not arrive.", StatusCodes.Status408RequestTimeout, cut);
+        }
     }
 
     private static void LimitHeaders(IHeaderDictionary headers)

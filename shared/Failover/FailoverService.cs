@@ -23,6 +23,8 @@ public sealed class FailoverService(RegionRoles roles, EngineRegions regions, Ta
     /// <summary>A planned failover's pause ends by itself after this (a drain that has not finished gives up).</summary>
     public static readonly TimeSpan PauseLimit = TimeSpan.FromSeconds(60);
 
+    private const int TopologyWriteAttempts = 3;
+
     private readonly SemaphoreSlim running = new(1, 1);
 
     public async Task<Replication.Topology> FailoverAsync(string mode, string reason, CancellationToken cancellationToken = default)
@@ -75,10 +77,14 @@ public sealed class FailoverService(RegionRoles roles, EngineRegions regions, Ta
     private async Task<TopologyRecord> PlannedAsync(TopologyRecord current, StorageRegion from, StorageRegion to, DateTimeOffset started, string reason, CancellationToken cancellationToken)
     {
         var paused = current with { WritesPausedUntil = started + PauseLimit, UpdatedAt = started };
-        await WriteBothAsync(from, to, paused, cancellationToken);
-        roles.Use(paused);
         try
         {
+            if (!await WriteSurelyAsync(from, paused, cancellationToken))
+            {
+                throw new UnavailableException($"The primary region {from.Name} did not take the pause.", TimeSpan.FromSeconds(1));
+            }
+            await store.TryWriteAsync(to, paused, cancellationToken);
+            roles.Use(paused);
             // Every instance sees the pause within its cache time; writes committed before that are in the outbox.
             await Task.Delay(RegionRoles.CacheFor + TimeSpan.FromMilliseconds(500), time, cancellationToken);
             var drained = await roles.SetFor(from.Name).Replicator.DrainAsync(cancellationToken);
@@ -86,19 +92,55 @@ public sealed class FailoverService(RegionRoles roles, EngineRegions regions, Ta
         }
         catch (Exception failure) when (failure is UnavailableException or OperationCanceledException)
         {
-            var resumed = current with { WritesPausedUntil = null, UpdatedAt = time.GetUtcNow() };
-            await WriteBothAsync(from, to, resumed, CancellationToken.None);
-            roles.Use(resumed);
-            throw new ConflictException("Failover refused.", $"The secondary region {to.Name} did not take every change, so it was not promoted; writes resumed on {from.Name}. ({failure.Message})");
+            await ResumeAsync(current, from, to);
+            throw new ConflictException("Failover refused.", $"The failover stopped before {to.Name} took every change, so it was not promoted; writes resumed on {from.Name}. ({failure.Message})");
         }
         var next = Promoted(current, from, to, FailoverModes.Planned, 0, started, reason);
-        await WriteBothAsync(to, from, next, cancellationToken); // the new primary first: it carries the higher epoch
+        // The new primary first: it carries the higher epoch. Past the drain, a caller gone does not stop it halfway.
+        if (!await PromoteAsync(to, next, CancellationToken.None))
+        {
+            await ResumeAsync(current, from, to);
+            throw new ConflictException("Failover refused.",
+                $"The new topology could not be written to {to.Name}, so it was not promoted; writes resumed on {from.Name}. GET /api/v1/topology shows the primary.");
+        }
         roles.Use(next);
+        await store.TryWriteAsync(from, next, cancellationToken);
         var set = roles.SetFor(to.Name);
         // The old primary holds every change (drained) but none of a replica's anchors: a full copy before it is relied on.
         await set.Repair.ForgetCopyAsync(cancellationToken);
         await set.State.SetQuietlyAsync(false, "promoted by a planned failover: the old primary is copied as the new secondary", cancellationToken);
         return next;
+    }
+
+    /// <summary>Writes the promotion to the new primary. A write whose answer was lost may have landed, so before the
+    /// promotion is given up the region is read.</summary>
+    private async Task<bool> PromoteAsync(StorageRegion to, TopologyRecord next, CancellationToken cancellationToken) =>
+        await WriteSurelyAsync(to, next, cancellationToken)
+        || (await store.TryReadAsync(to, cancellationToken))?.Record is { } there && there.Epoch == next.Epoch && there.Primary == next.Primary;
+
+    /// <summary>Ends a planned failover's pause without a promotion. Not cancellable: a pause left behind would refuse
+    /// every write until <see cref="PauseLimit"/>.</summary>
+    private async Task ResumeAsync(TopologyRecord current, StorageRegion from, StorageRegion to)
+    {
+        var resumed = current with { WritesPausedUntil = null, UpdatedAt = time.GetUtcNow() };
+        roles.Use(resumed);
+        if (!await WriteSurelyAsync(from, resumed, CancellationToken.None))
+        {
+            logger.LogError("The end of the pause could not be written to {From}: instances that read its topology refuse writes for up to {Limit}.", from.Name, PauseLimit);
+        }
+        await store.TryWriteAsync(to, resumed, CancellationToken.None);
+    }
+
+    /// <summary>A topology write to a region that answers: each attempt is bounded to a second (a dead region must not hold
+    /// a request), so a busy store gets <see cref="TopologyWriteAttempts"/> of them before the write counts as failed.</summary>
+    private async Task<bool> WriteSurelyAsync(StorageRegion region, TopologyRecord record, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; attempt <= TopologyWriteAttempts; attempt++)
+        {
+            if (await store.TryWriteAsync(region, record, cancellationToken)) return true;
+            if (attempt < TopologyWriteAttempts) await Task.Delay(TimeSpan.FromMilliseconds(200), time, cancellationToken);
+        }
+        return false;
     }
 
     private async Task<(TopologyRecord, long)> ForcedAsync(TopologyRecord current, StorageRegion from, StorageRegion to, TableTopologyStore.Stored target, bool fromAnswers,
@@ -170,11 +212,5 @@ public sealed class FailoverService(RegionRoles roles, EngineRegions regions, Ta
             ReconcilePending = mode == FailoverModes.Forced,
             LastFailover = new FailoverRecord(from.Name, to.Name, current.Epoch + 1, mode, unreplicated, started, completed) { Reason = reason },
         };
-    }
-
-    private async Task WriteBothAsync(StorageRegion first, StorageRegion second, TopologyRecord record, CancellationToken cancellationToken)
-    {
-        await store.WriteAsync(first, record, etag: null, cancellationToken);
-        await store.TryWriteAsync(second, record, cancellationToken);
     }
 }

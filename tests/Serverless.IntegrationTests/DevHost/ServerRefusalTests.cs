@@ -53,6 +53,39 @@ public sealed class ServerRefusalTests(ServiceFixture fixture)
         AssertProblem(response, 408);
     }
 
+    [Fact]
+    public async Task A_call_without_a_body_whose_announced_body_never_comes_is_a_408_and_does_nothing()
+    {
+        var vhost = $"refusal-{Guid.NewGuid():N}"[..20];
+        await fixture.Client.PutAsync(VhostPath(vhost), null).ExpectAsync(System.Net.HttpStatusCode.Created);
+
+        var response = await SendAsync(new RawHttpRequest("DELETE", $"/{VhostPath(vhost)}")
+        {
+            Headers = [new("Authorization", $"Bearer {fixture.Service.AdminKey}"), new("Transfer-Encoding", "chunked")],
+        });
+
+        AssertProblem(response, 408);
+        using var still = await fixture.Client.GetAsync($"{VhostPath(vhost)}/queues");
+        Assert.Equal(System.Net.HttpStatusCode.OK, still.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_call_without_a_body_runs_once_the_body_it_was_sent_has_arrived()
+    {
+        var vhost = $"refusal-{Guid.NewGuid():N}"[..20];
+        await fixture.Client.PutAsync(VhostPath(vhost), null).ExpectAsync(System.Net.HttpStatusCode.Created);
+
+        var response = await SendAsync(new RawHttpRequest("DELETE", $"/{VhostPath(vhost)}")
+        {
+            Headers = [new("Authorization", $"Bearer {fixture.Service.AdminKey}")],
+            Body = "ignored"u8.ToArray(),
+        });
+
+        Assert.Equal(204, response.Status);
+        using var gone = await fixture.Client.GetAsync($"{VhostPath(vhost)}/queues");
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, gone.StatusCode);
+    }
+
     [Theory]
     [InlineData("Authorization", "Bearer é")]
     [InlineData("x-api-key", "ключ")]
