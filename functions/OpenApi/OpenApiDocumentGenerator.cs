@@ -134,6 +134,11 @@ public static class OpenApiDocumentGenerator
                 : "The request is larger than 4 MiB; `errors` names `body`.", null);
             yield return (415, "The body is not `application/json`.", null);
         }
+        else
+        {
+            // The operation takes no body but waits for one a client sends (RequestGuardMiddleware), within the same limit.
+            yield return (413, "A body was sent (this operation takes none) and it is larger than 4 MiB; `errors` names `body`.", null);
+        }
         if (function.Operation.UsesStorage) yield return (503, "Storage is unavailable or the request ran out of time; retry after `Retry-After` seconds.", null);
     }
 

@@ -86,6 +86,24 @@ public sealed class ServerRefusalTests(ServiceFixture fixture)
         Assert.Equal(System.Net.HttpStatusCode.NotFound, gone.StatusCode);
     }
 
+    [Fact]
+    public async Task A_call_without_a_body_sent_one_over_4_MiB_is_a_413_naming_body_and_does_nothing()
+    {
+        var vhost = $"refusal-{Guid.NewGuid():N}"[..20];
+        await fixture.Client.PutAsync(VhostPath(vhost), null).ExpectAsync(System.Net.HttpStatusCode.Created);
+
+        var response = await SendAsync(new RawHttpRequest("DELETE", $"/{VhostPath(vhost)}")
+        {
+            Headers = [new("Authorization", $"Bearer {fixture.Service.AdminKey}")],
+            Body = new byte[4 * 1024 * 1024 + 1],
+        });
+
+        AssertProblem(response, 413);
+        using (var problem = JsonDocument.Parse(response.Body)) Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty("body", out _), response.Body);
+        using var still = await fixture.Client.GetAsync($"{VhostPath(vhost)}/queues");
+        Assert.Equal(System.Net.HttpStatusCode.OK, still.StatusCode);
+    }
+
     [Theory]
     [InlineData("Authorization", "Bearer é")]
     [InlineData("x-api-key", "ключ")]

@@ -78,6 +78,13 @@ public sealed partial class OpenApiDocumentTests
         Assert.NotNull(responses["200"]);
     }
 
+    [Theory]
+    [MemberData(nameof(Operations))]
+    public void Every_operation_documents_413_for_a_body_over_4_MiB_also_one_that_takes_none(string path, string method)
+    {
+        Assert.NotNull(Operation(path, method)["responses"]!["413"]);
+    }
+
     [Fact]
     public void Declare_mismatch_is_a_documented_409()
     {
